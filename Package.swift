@@ -1,0 +1,75 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "ged",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "ged", targets: ["Daemon"]),
+        .executable(name: "ge-llm-worker", targets: ["LLMWorker"]),
+        .executable(name: "ge-gpu-worker", targets: ["GPUWorker"]),
+        .executable(name: "gectl", targets: ["gectl"]),
+        .executable(name: "gebench", targets: ["gebench"]),
+        .library(name: "GECore", targets: ["GECore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CZMQ",
+            providers: [.apt(["libzmq3-dev"])]
+        ),
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        .target(name: "GECore"),
+        .target(name: "GEBus", dependencies: ["CZMQ", "GECore"]),
+        .target(name: "GEStore", dependencies: ["GECore", .product(name: "GRDB", package: "GRDB.swift")]),
+        .executableTarget(
+            name: "Daemon",
+            dependencies: [
+                "GECore", "GEBus", "GEStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "LLMWorker",
+            dependencies: [
+                "GECore", "GEBus", "CCurl",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "GPUWorker",
+            dependencies: [
+                "GECore", "GEBus",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "gectl",
+            dependencies: [
+                "GEBus",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "gebench",
+            dependencies: [
+                "GECore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "GECoreTests", dependencies: ["GECore"]),
+        .testTarget(name: "GEBusTests", dependencies: ["GEBus"]),
+        .testTarget(name: "GEStoreTests", dependencies: ["GEStore"]),
+        .testTarget(
+            name: "CLITests",
+            dependencies: ["Daemon", "LLMWorker", "GPUWorker", "gectl", "gebench"]
+        ),
+    ]
+)

@@ -1,0 +1,303 @@
+/// The evolution as a pure state machine.
+///
+/// The daemon asks `step` what to do given its free LLM and evaluation slots,
+/// and reports answers and evaluations back. Every decision draws from the
+/// engine's own seeded RNG, and the whole state is `Codable`, so a run is
+/// replayable: the same inputs in the same order give the same decisions.
+public struct Engine: Codable, Sendable {
+    public let config: EngineConfig
+    public internal(set) var rng: SeededRandom
+    /// Every individual of the run, indexed by id; the seed is at 0.
+    public internal(set) var individuals: [Individual]
+    /// The current population (evaluated individuals), in order of arrival.
+    public internal(set) var population: [IndividualID] = []
+    /// The SPEA2 elite archive.
+    public internal(set) var archive: [IndividualID] = []
+    public internal(set) var hallOfFame: HallOfFame<IndividualID>
+    /// Completed evaluations, failed ones included.
+    public internal(set) var evaluationsCompleted = 0
+    /// Generational: the current generation. Steady: evaluations / μ.
+    public internal(set) var generation = 0
+    /// Why the engine stopped creating work, once it has.
+    public internal(set) var stopReason: String?
+
+    /// LLM requests sent and not yet answered, by request id.
+    public internal(set) var openRequests: [Int: LLMRequest] = [:]
+    /// Prompts decided but not yet sent (no free LLM slot), in order.
+    var plannedPrompts: [PlannedPrompt] = []
+    /// Children waiting for a further LLM step (mutation after crossover, repair).
+    var followUps: [FollowUp] = []
+    var evaluationQueue: [IndividualID] = []
+    var fingerprints: [String: IndividualID] = [:]
+    var nextRequestID = 1
+    var initialCreated = 0
+    var consecutiveBreedingFailures = 0
+    /// Generational: members of the generation being bred, and the elites
+    /// that carry over.
+    var generationMembers: [IndividualID] = []
+    var generationElites: [IndividualID] = []
+
+    struct PlannedPrompt: Codable, Sendable {
+        let child: IndividualID
+        let prompt: VariationPrompt
+    }
+
+    struct FollowUp: Codable, Sendable {
+        let child: IndividualID
+        let variation: VariationOperator
+        let segment: Int
+    }
+
+    /// Starts a run from `seed`.
+    public init(seed: Genome, config: EngineConfig, rngSeed: UInt64) throws(ConfigError) {
+        try config.validate()
+        guard seed.segments.count > 1 else {
+            throw ConfigError(
+                key: "seed", message: "the seed file has no marker line, so it has no segment to evolve")
+        }
+        self.config = config
+        self.rng = SeededRandom(seed: rngSeed)
+        self.hallOfFame = HallOfFame(capacity: config.hallOfFameSize)
+        let seedIndividual = Individual(
+            id: 0, genome: seed, parents: [], variations: [],
+            status: config.evaluateSeed ? .awaitingEvaluation : .failed(reason: "seed is not evaluated"),
+            bornAfterEvaluations: 0, generation: 0)
+        self.individuals = [seedIndividual]
+        fingerprints[seed.fingerprint] = 0
+        if config.evaluateSeed {
+            evaluationQueue.append(0)
+            generationMembers.append(0)
+        }
+    }
+
+    /// The seed genome.
+    public var seed: Genome { individuals[0].genome }
+
+    /// Whether the run is over: the budget is spent (or the engine stopped)
+    /// and nothing is in flight.
+    public var isFinished: Bool {
+        (stopReason != nil || evaluationsCompleted >= config.evaluationBudget)
+            && openRequests.isEmpty && !individuals.contains { $0.status == .evaluating }
+    }
+
+    /// Individuals queued for, or under, evaluation or still being bred.
+    var committed: Int {
+        evaluationsCompleted + individuals.count(where: {
+            $0.status == .breeding || $0.status == .awaitingEvaluation || $0.status == .evaluating
+        })
+    }
+
+    /// Whether new children may still be created.
+    var mayCreate: Bool {
+        stopReason == nil && committed < config.evaluationBudget
+    }
+
+    /// What to do now, given free LLM request slots and free evaluation slots.
+    public mutating func step(
+        freeLLMSlots: Int, freeEvaluationSlots: Int, library: PromptLibrary
+    ) -> [EngineCommand] {
+        var commands: [EngineCommand] = []
+        var evaluationSlots = freeEvaluationSlots
+        while evaluationSlots > 0, !evaluationQueue.isEmpty {
+            let id = evaluationQueue.removeFirst()
+            individuals[id].status = .evaluating
+            commands.append(.evaluate(id, individuals[id].genome))
+            evaluationSlots -= 1
+        }
+        var llmSlots = freeLLMSlots
+        switch config.mode {
+        case .steady:
+            planSteadyState(llmSlots: llmSlots, evaluationSlots: evaluationSlots, library: library)
+        case .generational:
+            planGeneration(library: library)
+        }
+        while llmSlots > 0, let request = nextRequest(library: library) {
+            commands.append(.generate(request))
+            llmSlots -= 1
+        }
+        return commands
+    }
+
+    /// Applies an LLM answer (or failure) to its child. Unknown or repeated
+    /// request ids are ignored: results are idempotent.
+    public mutating func receiveAnswer(requestID: Int, outcome: LLMOutcome) -> [EngineEvent] {
+        guard let request = openRequests.removeValue(forKey: requestID) else { return [] }
+        let child = request.child
+        let answer: String
+        switch outcome {
+        case .failure(let reason):
+            return failBreeding(child, reason: "llm: \(reason)")
+        case .answer(let text):
+            answer = text
+        }
+        switch Operators.apply(answer, to: individuals[child].genome, for: request.prompt) {
+        case .failure(let failure):
+            return failBreeding(child, reason: "extraction: \(failure)")
+        case .success(let genome):
+            individuals[child].genome = genome
+        }
+        individuals[child].variations.append(
+            Individual.Variation(
+                variation: request.prompt.variation, templateID: request.prompt.templateID,
+                persona: request.prompt.persona, category: request.prompt.category,
+                segment: request.prompt.segment, temperature: request.prompt.sampling.temperature,
+                elite: request.prompt.elite))
+        if request.prompt.variation == .crossover, rng.chance(config.variation.mutationProbability) {
+            followUps.append(FollowUp(child: child, variation: .mutation, segment: request.prompt.segment))
+            return []
+        }
+        if request.prompt.variation != .repair, rng.chance(config.variation.repairProbability) {
+            followUps.append(FollowUp(child: child, variation: .repair, segment: request.prompt.segment))
+            return []
+        }
+        return finishBreeding(child)
+    }
+
+    /// Applies an evaluation result. Unknown ids and individuals not under
+    /// evaluation are ignored: results are idempotent.
+    public mutating func receiveEvaluation(
+        of id: IndividualID, outcome: EvaluationOutcome
+    ) -> [EngineEvent] {
+        guard individuals.indices.contains(id), individuals[id].status == .evaluating else { return [] }
+        evaluationsCompleted += 1
+        var events: [EngineEvent]
+        switch outcome {
+        case .failure(let reason):
+            individuals[id].status = .failed(reason: reason)
+            events = [.evaluationFailed(id, reason: reason)]
+        case .success(let objectives):
+            guard objectives.count == config.weights.count, objectives.allSatisfy(\.isFinite) else {
+                let reason = "result has objectives \(objectives), expected \(config.weights.count) finite values"
+                individuals[id].status = .failed(reason: reason)
+                events = [.evaluationFailed(id, reason: reason)]
+                break
+            }
+            individuals[id].status = .evaluated(fitness: objectives)
+            hallOfFame.offer(id: id, weighted: zip(objectives, config.weights).map { $0 * $1 })
+            events = [.evaluated(id, fitness: objectives)]
+            if config.mode == .steady {
+                events += replaceIntoPopulation(id)
+            }
+        }
+        if config.mode == .steady {
+            generation = evaluationsCompleted / config.populationSize
+        }
+        if evaluationsCompleted >= config.evaluationBudget, stopReason == nil {
+            events.append(stop("evaluation budget of \(config.evaluationBudget) reached"))
+        }
+        return events
+    }
+
+    /// Stops creating work; what is in flight may still report.
+    public mutating func stop(reason: String) -> [EngineEvent] {
+        stopReason == nil ? [stop(reason)] : []
+    }
+
+    // MARK: - Shared mechanics
+
+    /// The fitness of the given individuals, in order.
+    func fitness(of ids: [IndividualID]) -> [[Double]] {
+        ids.map { individuals[$0].fitness! }
+    }
+
+    func parent(_ id: IndividualID) -> Operators.Parent {
+        Operators.Parent(id: id, genome: individuals[id].genome)
+    }
+
+    /// Creates a child in breeding state from `base`, and plans its prompt.
+    mutating func plan(_ prompt: VariationPrompt, base: IndividualID) {
+        let child = Individual(
+            id: individuals.count, genome: individuals[base].genome, parents: prompt.parents,
+            variations: [], status: .breeding, bornAfterEvaluations: evaluationsCompleted,
+            generation: generation)
+        individuals.append(child)
+        plannedPrompts.append(PlannedPrompt(child: child.id, prompt: prompt))
+    }
+
+    /// A fixed-prompt mutation, or with probability p_eot (once the archive
+    /// has elites) Evolution of Thought.
+    mutating func mutationPrompt(for id: IndividualID, library: PromptLibrary) -> VariationPrompt {
+        if !archive.isEmpty, rng.chance(config.variation.eotProbability) {
+            let best = SPEA2.select(fitness(of: archive), weights: config.weights, count: config.variation.eotElites)
+            if let prompt = Operators.evolutionOfThought(
+                of: parent(id), elites: best.map { parent(archive[$0]) }, seed: seed,
+                library: library, config: config.variation, rng: &rng)
+            {
+                return prompt
+            }
+        }
+        return Operators.mutation(of: parent(id), library: library, config: config.variation, rng: &rng)
+    }
+
+    /// The next request to send: planned prompts first, then follow-ups.
+    mutating func nextRequest(library: PromptLibrary) -> LLMRequest? {
+        let planned: PlannedPrompt
+        if !plannedPrompts.isEmpty {
+            planned = plannedPrompts.removeFirst()
+        } else if !followUps.isEmpty {
+            let followUp = followUps.removeFirst()
+            let prompt: VariationPrompt
+            if followUp.variation == .repair {
+                prompt = Operators.repair(
+                    of: parent(followUp.child), segment: followUp.segment, seed: seed, failure: nil,
+                    library: library, config: config.variation, rng: &rng)
+            } else {
+                prompt = mutationPrompt(for: followUp.child, library: library)
+            }
+            planned = PlannedPrompt(child: followUp.child, prompt: prompt)
+        } else {
+            return nil
+        }
+        let request = LLMRequest(id: nextRequestID, child: planned.child, prompt: planned.prompt)
+        nextRequestID += 1
+        openRequests[request.id] = request
+        return request
+    }
+
+    /// A child's code is complete: queue it for evaluation unless it repeats
+    /// known code.
+    mutating func finishBreeding(_ child: IndividualID) -> [EngineEvent] {
+        if let stopReason {
+            return cancel(child, because: stopReason)
+        }
+        let fingerprint = individuals[child].genome.fingerprint
+        if let original = fingerprints[fingerprint] {
+            individuals[child].status = .duplicate(of: original)
+            return countBreedingFailure() + [.childDuplicate(child, of: original)]
+        }
+        fingerprints[fingerprint] = child
+        consecutiveBreedingFailures = 0
+        individuals[child].status = .awaitingEvaluation
+        evaluationQueue.append(child)
+        return [.childReady(child)]
+    }
+
+    mutating func failBreeding(_ child: IndividualID, reason: String) -> [EngineEvent] {
+        individuals[child].status = .failed(reason: reason)
+        return countBreedingFailure() + [.childFailed(child, reason: reason)]
+    }
+
+    mutating func countBreedingFailure() -> [EngineEvent] {
+        consecutiveBreedingFailures += 1
+        guard consecutiveBreedingFailures >= config.maxConsecutiveBreedingFailures, stopReason == nil
+        else { return [] }
+        return [stop("\(consecutiveBreedingFailures) children in a row failed before evaluation")]
+    }
+
+    mutating func stop(_ reason: String) -> EngineEvent {
+        stopReason = reason
+        let waiting = plannedPrompts.map(\.child) + followUps.map(\.child) + evaluationQueue
+        plannedPrompts.removeAll()
+        followUps.removeAll()
+        evaluationQueue.removeAll()
+        for child in waiting { _ = cancel(child, because: reason) }
+        return .stopped(reason: reason)
+    }
+
+    /// Gives up a child that was not evaluated because the run stopped.
+    mutating func cancel(_ child: IndividualID, because reason: String) -> [EngineEvent] {
+        let why = "cancelled: \(reason)"
+        individuals[child].status = .failed(reason: why)
+        return [.childFailed(child, reason: why)]
+    }
+}

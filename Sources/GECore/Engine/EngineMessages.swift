@@ -1,0 +1,44 @@
+/// A request to the LLM for one child.
+public struct LLMRequest: Codable, Sendable, Equatable {
+    /// Unique within the run; answers are matched by it.
+    public let id: Int
+    /// The individual this answer shapes.
+    public let child: IndividualID
+    public let prompt: VariationPrompt
+}
+
+/// Work the engine wants done.
+public enum EngineCommand: Codable, Sendable, Equatable {
+    /// Ask the LLM; answer with `Engine.receiveAnswer`.
+    case generate(LLMRequest)
+    /// Screen and train this variant; answer with `Engine.receiveEvaluation`.
+    case evaluate(IndividualID, Genome)
+}
+
+/// What an LLM worker reports for a request.
+public enum LLMOutcome: Codable, Sendable, Equatable {
+    case answer(String)
+    case failure(reason: String)
+}
+
+/// What an evaluation reports.
+public enum EvaluationOutcome: Codable, Sendable, Equatable {
+    /// Objective values, in the order of the configured weights.
+    case success(objectives: [Double])
+    case failure(reason: String)
+}
+
+/// Something that changed, for logs, events and the store.
+public enum EngineEvent: Codable, Sendable, Equatable {
+    /// A child's code is complete and queued for evaluation.
+    case childReady(IndividualID)
+    /// A child will not be evaluated.
+    case childFailed(IndividualID, reason: String)
+    case childDuplicate(IndividualID, of: IndividualID)
+    case evaluated(IndividualID, fitness: [Double])
+    case evaluationFailed(IndividualID, reason: String)
+    /// The population changed: who joined, who left.
+    case populationChanged(added: [IndividualID], removed: [IndividualID])
+    /// The engine stopped creating work for this reason.
+    case stopped(reason: String)
+}

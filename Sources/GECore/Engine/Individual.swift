@@ -1,0 +1,55 @@
+/// Identifies an individual within a run; the seed is 0, children count up.
+public typealias IndividualID = Int
+
+/// One variant of the seed file and what became of it.
+public struct Individual: Codable, Sendable, Equatable {
+    /// Where an individual is in its life.
+    public enum Status: Codable, Sendable, Equatable {
+        /// Waiting for an LLM answer, or for a further LLM step.
+        case breeding
+        /// Code complete; waiting for a free evaluation slot.
+        case awaitingEvaluation
+        /// Sent to a worker for screening and training.
+        case evaluating
+        /// Trained and scored.
+        case evaluated(fitness: [Double])
+        /// Given up, with the reason (LLM failure, no code, training error).
+        case failed(reason: String)
+        /// Its normalized code equals that of an earlier individual.
+        case duplicate(of: IndividualID)
+    }
+
+    /// One LLM step that changed the genome.
+    public struct Variation: Codable, Sendable, Equatable {
+        public let variation: VariationOperator
+        public let templateID: String
+        public let persona: String
+        public let category: String?
+        public let segment: Int
+        public let temperature: Double
+        public let elite: IndividualID?
+    }
+
+    public let id: IndividualID
+    public internal(set) var genome: Genome
+    /// Parents, the base parent first; empty for the seed.
+    public let parents: [IndividualID]
+    /// The LLM steps that made this individual, in order.
+    public internal(set) var variations: [Variation]
+    public internal(set) var status: Status
+    /// Completed evaluations in the run when this individual was created.
+    public let bornAfterEvaluations: Int
+    /// The generation (report unit in steady mode) it was created in.
+    public let generation: Int
+
+    /// The fitness, if evaluated.
+    public var fitness: [Double]? {
+        if case .evaluated(let fitness) = status { return fitness }
+        return nil
+    }
+
+    /// How the individual was made: its first step, or `seed`.
+    public var origin: VariationOperator {
+        variations.first?.variation ?? .seed
+    }
+}

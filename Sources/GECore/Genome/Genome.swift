@@ -1,0 +1,123 @@
+/// A model's source file seen as a sequence of segments (genes).
+///
+/// The file is cut at *marker lines*: lines that consist of exactly the marker
+/// text (by default `# --OPTION--`). Segment 0 is everything before the first
+/// marker line (imports, header) and is never mutated; every later segment is
+/// one gene, usually one class or function. The newline before and after each
+/// marker stays inside the neighbouring segments, so joining the segments with
+/// the marker gives the file back byte for byte.
+public struct Genome: Hashable, Codable, Sendable {
+    /// The default marker of Guided Evolution seeds.
+    public static let defaultMarker = "# --OPTION--"
+
+    /// The marker text that separates segments.
+    public let marker: String
+    /// The segments in file order; `segments[0]` is the fixed header.
+    public private(set) var segments: [String]
+
+    /// Splits `source` at every line that is exactly `marker`.
+    public init(source: String, marker: String = Genome.defaultMarker) {
+        self.marker = marker
+        self.segments = Genome.split(source, at: marker)
+    }
+
+    /// The file text: the segments joined with the marker.
+    public var source: String {
+        segments.joined(separator: marker)
+    }
+
+    /// Indices of the segments that may be mutated (all but the header).
+    public var mutableSegmentIndices: Range<Int> {
+        1..<segments.count
+    }
+
+    /// Returns a copy whose segment `index` holds `code`.
+    ///
+    /// The note block of the old segment is kept: it is re-inserted before the
+    /// new code, and any note block the new code brings along is dropped so the
+    /// note cannot drift. The blank lines around the old segment are kept too,
+    /// so the file keeps its layout.
+    public func replacingSegment(_ index: Int, with code: String) -> Genome {
+        precondition(mutableSegmentIndices.contains(index), "segment \(index) is not mutable")
+        let old = segments[index]
+        let note = NoteBlock.find(in: old)
+        let body = NoteBlock.removing(from: code).trimmingBlankLines()
+        let leading = old.prefix { $0.isNewline }
+        let trailing = old.reversed().prefix { $0.isWhitespace }.reversed()
+        var replaced = String(leading)
+        if let note {
+            replaced += note.text + "\n"
+        }
+        replaced += body + String(trailing)
+        var copy = self
+        copy.segments[index] = replaced
+        return copy
+    }
+
+    /// The segment's code without its note block and surrounding blank lines:
+    /// what an LLM is shown and asked to rewrite.
+    public func code(ofSegment index: Int) -> String {
+        NoteBlock.removing(from: segments[index]).trimmingBlankLines()
+    }
+
+    /// The note block of a segment, if it has one.
+    public func note(ofSegment index: Int) -> NoteBlock? {
+        NoteBlock.find(in: segments[index])
+    }
+
+    /// Mutable segment indices where the two genomes differ in substance
+    /// (ignoring comments, blank lines and spacing), in ascending order.
+    ///
+    /// Genomes with different segment counts differ at every index that only
+    /// one of them has.
+    public func differingSegments(from other: Genome) -> [Int] {
+        let count = max(segments.count, other.segments.count)
+        return (1..<max(count, 1)).filter { index in
+            guard index < segments.count, index < other.segments.count else { return true }
+            return CodeNormalizer.normalize(segments[index])
+                != CodeNormalizer.normalize(other.segments[index])
+        }
+    }
+
+    /// A fingerprint of the whole file that ignores comments, blank lines and
+    /// spacing: two genomes with the same fingerprint train the same model.
+    public var fingerprint: String {
+        CodeNormalizer.fingerprint(source)
+    }
+
+    private static func split(_ source: String, at marker: String) -> [String] {
+        var segments: [String] = []
+        var current = Substring()
+        var rest = source[...]
+        var lineStart = true
+        while !rest.isEmpty {
+            if lineStart, rest.hasPrefix(marker) {
+                let after = rest.dropFirst(marker.count)
+                if after.isEmpty || after.first!.isNewline {
+                    segments.append(String(current))
+                    current = Substring()
+                    rest = after
+                    lineStart = false
+                    continue
+                }
+            }
+            let character = rest.removeFirst()
+            current.append(character)
+            lineStart = character.isNewline
+        }
+        segments.append(String(current))
+        return segments
+    }
+}
+
+extension StringProtocol {
+    /// The text without blank lines at its start and end, and without
+    /// trailing whitespace on its last line.
+    func trimmingBlankLines() -> String {
+        var lines = self.split(separator: "\n", omittingEmptySubsequences: false)
+            .map { $0.hasSuffix("\r") ? $0.dropLast() : $0 }
+        while let first = lines.first, first.allSatisfy(\.isWhitespace) { lines.removeFirst() }
+        while let last = lines.last, last.allSatisfy(\.isWhitespace) { lines.removeLast() }
+        return lines.joined(separator: "\n")
+    }
+}
