@@ -44,8 +44,7 @@ public enum CodeExtractor {
     /// Every fenced block of `answer`, in order. A block left open at the end
     /// of the answer (a truncated reply) runs to the end.
     public static func fencedBlocks(in answer: String) -> [Block] {
-        let lines = answer.split(separator: "\n", omittingEmptySubsequences: false)
-            .map { $0.hasSuffix("\r") ? $0.dropLast() : $0 }
+        let lines = answer.lines
         var blocks: [Block] = []
         var open: (fence: String, indent: Int, language: String, lines: [Substring])?
         for line in lines {
@@ -80,7 +79,7 @@ public enum CodeExtractor {
 
     /// Names defined at the top level of `code` by `class` or `def`.
     public static func definedNames(in code: String) -> [String] {
-        code.split(separator: "\n").compactMap { line in
+        code.lines.compactMap { line in
             for keyword in ["class ", "def ", "async def "] where line.hasPrefix(keyword) {
                 let name = line.dropFirst(keyword.count)
                     .prefix { $0.isLetter || $0.isNumber || $0 == "_" }

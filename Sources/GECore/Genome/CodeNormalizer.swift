@@ -13,12 +13,16 @@ public enum CodeNormalizer {
         var openString: StringDelimiter?
         var bracketDepth = 0
         for rawLine in source.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
-            let continuesLogicalLine = openString != nil || bracketDepth > 0
+            let insideString = openString != nil
+            let continuesLogicalLine = insideString || bracketDepth > 0
             let (text, stillOpen, depthChange) = stripComment(
                 rawLine, openString: openString)
             openString = stillOpen
             bracketDepth = max(0, bracketDepth + depthChange)
-            let collapsed = collapseSpaces(text)
+            // Text inside a multi-line string is data: keep its spacing.
+            let collapsed = insideString
+                ? String(text.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
+                : collapseSpaces(text)
             if collapsed.isEmpty, !continuesLogicalLine { continue }
             if continuesLogicalLine {
                 output.append("  " + collapsed)

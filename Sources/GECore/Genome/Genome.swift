@@ -114,10 +114,17 @@ extension StringProtocol {
     /// The text without blank lines at its start and end, and without
     /// trailing whitespace on its last line.
     func trimmingBlankLines() -> String {
-        var lines = self.split(separator: "\n", omittingEmptySubsequences: false)
-            .map { $0.hasSuffix("\r") ? $0.dropLast() : $0 }
+        var lines = self.lines
         while let first = lines.first, first.allSatisfy(\.isWhitespace) { lines.removeFirst() }
         while let last = lines.last, last.allSatisfy(\.isWhitespace) { lines.removeLast() }
         return lines.joined(separator: "\n")
+    }
+}
+
+extension StringProtocol {
+    /// The lines of the text, split at any line end (`\n`, `\r\n`, `\r`),
+    /// without their line ends; a trailing line end gives a last empty line.
+    var lines: [SubSequence] {
+        split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
     }
 }

@@ -14,8 +14,7 @@ public struct NoteBlock: Hashable, Sendable {
 
     /// The lines between the delimiters.
     public var content: String {
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        return lines.dropFirst().dropLast().joined(separator: "\n")
+        return text.lines.dropFirst().dropLast().joined(separator: "\n")
     }
 
     /// The first note block in `text`, if a complete one exists.
@@ -33,7 +32,7 @@ public struct NoteBlock: Hashable, Sendable {
     }
 
     private static func lines(of text: String) -> [Substring] {
-        text.split(separator: "\n", omittingEmptySubsequences: false)
+        text.lines
     }
 
     private static func blockLineRange(in lines: [Substring]) -> ClosedRange<Int>? {

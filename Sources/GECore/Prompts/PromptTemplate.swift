@@ -43,8 +43,7 @@ public struct PromptTemplate: Hashable, Codable, Sendable {
 
     /// Parses a template file's text; `source` names it in errors.
     public init(parsing text: String, source: String) throws(PromptError) {
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-            .map { $0.hasSuffix("\r") ? String($0.dropLast()) : String($0) }
+        let lines = text.lines.map(String.init)
         guard let separator = lines.firstIndex(of: "---") else {
             throw PromptError(
                 source: source, line: 1,
@@ -99,7 +98,7 @@ public struct PromptTemplate: Hashable, Codable, Sendable {
     /// within the body.
     public var placeholders: [(name: String, line: Int)] {
         var found: [(String, Int)] = []
-        for (offset, line) in body.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        for (offset, line) in body.lines.enumerated() {
             var rest = line[...]
             while let open = rest.range(of: "{{") {
                 guard let close = rest[open.upperBound...].range(of: "}}") else { break }

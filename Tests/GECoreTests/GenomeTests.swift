@@ -1,0 +1,106 @@
+import Foundation
+import GECore
+import Testing
+
+@Suite struct GenomeTests {
+    @Test func realModelFileSplitsIntoHeaderAndEightSegmentsAndJoinsBackExactly() throws {
+        let source = try TestSupport.fixture("exquisitenet_like.py")
+        let genome = Genome(source: source)
+        #expect(genome.segments.count == 9)
+        #expect(genome.mutableSegmentIndices == 1..<9)
+        #expect(genome.segments[0].hasPrefix("import torch"))
+        #expect(genome.code(ofSegment: 1).hasPrefix("class FCT(nn.Module):"))
+        #expect(genome.code(ofSegment: 8).hasPrefix("class ExquisiteNetV2(nn.Module):"))
+        #expect(genome.source == source)
+    }
+
+    @Test(arguments: [
+        "a\n# --OPTION--\nb\n",
+        "a\r\n# --OPTION--\r\nb\r\n# --OPTION--\r\nc",
+        "# --OPTION--\nfirst\n# --OPTION--",
+        "no marker at all\n",
+        "",
+        "x = '# --OPTION--'\n  # --OPTION--\n# --OPTION-- trailing\n",
+        "\n\n# --OPTION--\n\n# --OPTION--\n\n",
+    ])
+    func joinGivesTheFileBackByteForByte(source: String) {
+        #expect(Genome(source: source).source == source)
+    }
+
+    @Test func onlyWholeMarkerLinesSplit() {
+        let genome = Genome(source: "x = '# --OPTION--'\n  # --OPTION--\n# --OPTION-- trailing\n# --OPTION--\ny\n")
+        #expect(genome.segments.count == 2)
+        #expect(genome.code(ofSegment: 1) == "y")
+    }
+
+    @Test func customMarker() {
+        let genome = Genome(source: "h\n## GENE\nclass A: pass\n## GENE\nclass B: pass\n", marker: "## GENE")
+        #expect(genome.segments.count == 3)
+        #expect(genome.code(ofSegment: 2) == "class B: pass")
+    }
+
+    @Test func replacingASegmentKeepsItsNoteAndTheRestOfTheFile() throws {
+        let genome = Genome(source: try TestSupport.fixture("exquisitenet_like.py"))
+        let note = try #require(genome.note(ofSegment: 1))
+        #expect(note.content.contains("FCT halves the spatial size"))
+        let child = genome.replacingSegment(1, with: "class FCT(nn.Module):\n    pass")
+        #expect(child.note(ofSegment: 1) == note)
+        #expect(child.code(ofSegment: 1) == "class FCT(nn.Module):\n    pass")
+        for index in 2..<9 { #expect(child.segments[index] == genome.segments[index]) }
+        #expect(child.segments[0] == genome.segments[0])
+        #expect(child.source.contains("# --OPTION--\n# -- NOTE --\n# FCT halves"))
+        #expect(Genome(source: child.source).segments == child.segments)
+    }
+
+    @Test func aNoteTheLLMRewroteIsReplacedByTheOriginal() throws {
+        let genome = Genome(source: try TestSupport.fixture("exquisitenet_like.py"))
+        let edited = "# -- NOTE --\n# I changed the note\n# -- NOTE --\nclass FCT(nn.Module):\n    pass\n"
+        let child = genome.replacingSegment(1, with: edited)
+        #expect(child.note(ofSegment: 1) == genome.note(ofSegment: 1))
+        #expect(!child.source.contains("I changed the note"))
+    }
+
+    @Test func replacingASegmentWithoutNoteAddsNone() throws {
+        let genome = Genome(source: try TestSupport.fixture("exquisitenet_like.py"))
+        #expect(genome.note(ofSegment: 3) == nil)
+        let child = genome.replacingSegment(3, with: "\n\nclass ME(nn.Module):\n    pass\n\n\n")
+        #expect(child.segments[3] == "\nclass ME(nn.Module):\n    pass\n\n")
+    }
+
+    @Test func differingSegmentsIgnoreFormattingButNotSubstance() throws {
+        let genome = Genome(source: try TestSupport.fixture("exquisitenet_like.py"))
+        let reformatted = genome.replacingSegment(
+            4, with: "# squeeze and excite\n\n" + genome.code(ofSegment: 4)
+                .replacingOccurrences(of: "bias=False", with: "bias = False")
+                .replacingOccurrences(of: "):\n", with: "):  # block\n"))
+        #expect(reformatted.differingSegments(from: genome).isEmpty)
+        let changed = genome
+            .replacingSegment(4, with: genome.code(ofSegment: 4).replacingOccurrences(of: "bias=False", with: "bias=True"))
+            .replacingSegment(7, with: "class DW(nn.Module):\n    pass")
+        #expect(changed.differingSegments(from: genome) == [4, 7])
+        #expect(genome.differingSegments(from: changed) == [4, 7])
+    }
+
+    @Test func fingerprintIgnoresCommentsBlankLinesAndSpacing() {
+        let a = Genome(source: "h\n# --OPTION--\ndef f(x):\n    return x + 1\n")
+        let b = Genome(source: "h  # header\n# --OPTION--\n\ndef f( x ):   # doc\n\n        return x+1   \n")
+        #expect(a.fingerprint == b.fingerprint)
+        #expect(a.fingerprint.count == 16)
+    }
+
+    @Test func fingerprintSeesCodeStringsAndIndentation() {
+        let base = "def f(x):\n    if x:\n        a = 1\n    b = 2\n"
+        let moved = "def f(x):\n    if x:\n        a = 1\n        b = 2\n"
+        #expect(CodeNormalizer.fingerprint(base) != CodeNormalizer.fingerprint(moved))
+        #expect(CodeNormalizer.fingerprint("s = '# not a comment'") != CodeNormalizer.fingerprint("s = ''"))
+        #expect(CodeNormalizer.fingerprint("x = 1") != CodeNormalizer.fingerprint("x = 2"))
+        #expect(CodeNormalizer.fingerprint("return x") != CodeNormalizer.fingerprint("returnx"))
+    }
+
+    @Test func normalizerKeepsMultiLineStringsAndBracketContinuations() {
+        let source = "x = \"\"\"\n# inside\n  text\n\"\"\"\ny = f(1,\n      2)  # tail\n"
+        let normalized = CodeNormalizer.normalize(source)
+        #expect(normalized.contains("# inside"))
+        #expect(normalized.hasSuffix("y=f(1,\n  2)"))
+    }
+}

@@ -1,0 +1,47 @@
+import Foundation
+import GECore
+
+/// Paths and builders shared by the GECore tests.
+enum TestSupport {
+    static let repositoryRoot = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static func fixture(_ name: String) throws -> String {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("Fixtures").appendingPathComponent(name)
+        return try String(contentsOf: url, encoding: .utf8)
+    }
+
+    /// The prompt files shipped in `prompts/`, as `(path, text)` pairs.
+    static func shippedPromptFiles() throws -> [(path: String, text: String)] {
+        let directory = repositoryRoot.appendingPathComponent("prompts")
+        let enumerator = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: nil)!
+        return try enumerator.compactMap { $0 as? URL }
+            .filter { $0.pathExtension == "txt" }
+            .map { (path: $0.path, text: try String(contentsOf: $0, encoding: .utf8)) }
+    }
+
+    static func shippedLibrary() throws -> PromptLibrary {
+        try PromptLibrary(files: shippedPromptFiles())
+    }
+
+    /// A random population whose values come from a small grid, so that ties
+    /// and duplicate points are common.
+    static func population(
+        count: Int, objectives: Int, levels: Int, rng: inout SeededRandom
+    ) -> [[Double]] {
+        (0..<count).map { _ in
+            (0..<objectives).map { _ in Double(Int.random(in: 0..<levels, using: &rng)) }
+        }
+    }
+
+    /// A random population of continuous values (ties practically never occur).
+    static func continuousPopulation(count: Int, objectives: Int, rng: inout SeededRandom) -> [[Double]] {
+        (0..<count).map { _ in (0..<objectives).map { _ in rng.unit() } }
+    }
+
+    /// Random weights of random signs and magnitudes.
+    static func weights(objectives: Int, rng: inout SeededRandom) -> [Double] {
+        (0..<objectives).map { _ in (rng.chance(0.5) ? 1 : -1) * rng.uniform(0.5...2) }
+    }
+}
