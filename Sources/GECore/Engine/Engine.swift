@@ -4,7 +4,7 @@
 /// and reports answers and evaluations back. Every decision draws from the
 /// engine's own seeded RNG, and the whole state is `Codable`, so a run is
 /// replayable: the same inputs in the same order give the same decisions.
-public struct Engine: Codable, Sendable {
+public struct Engine: Codable, Sendable, Equatable {
     public let config: EngineConfig
     public internal(set) var rng: SeededRandom
     /// Every individual of the run, indexed by id; the seed is at 0.
@@ -37,12 +37,12 @@ public struct Engine: Codable, Sendable {
     var generationMembers: [IndividualID] = []
     var generationElites: [IndividualID] = []
 
-    struct PlannedPrompt: Codable, Sendable {
+    struct PlannedPrompt: Codable, Sendable, Equatable {
         let child: IndividualID
         let prompt: VariationPrompt
     }
 
-    struct FollowUp: Codable, Sendable {
+    struct FollowUp: Codable, Sendable, Equatable {
         let child: IndividualID
         let variation: VariationOperator
         let segment: Int

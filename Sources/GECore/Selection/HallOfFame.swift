@@ -1,7 +1,7 @@
 /// The best individuals ever seen, as DEAP's `HallOfFame`: ordered by
 /// weighted fitness compared lexicographically (the first objective decides,
 /// the next breaks ties), at most `capacity`, each individual at most once.
-public struct HallOfFame<ID: Hashable & Codable & Sendable>: Codable, Sendable {
+public struct HallOfFame<ID: Hashable & Codable & Sendable>: Codable, Sendable, Equatable {
     public struct Entry: Codable, Sendable, Equatable {
         public let id: ID
         /// Fitness multiplied by the weights (larger is better).

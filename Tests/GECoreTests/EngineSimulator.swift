@@ -1,0 +1,114 @@
+import Foundation
+@testable import GECore
+
+/// Drives an engine with a fake LLM and fake trainers, completing outstanding
+/// work in a random order, and records every input so a run can be replayed.
+struct EngineSimulator {
+    enum Input: Equatable {
+        case step(freeLLMSlots: Int, freeEvaluationSlots: Int)
+        case answer(requestID: Int, LLMOutcome)
+        case evaluation(IndividualID, EvaluationOutcome)
+    }
+
+    var engine: Engine
+    let library: PromptLibrary
+    var rng: SeededRandom
+    var llmSlots = 4
+    var evaluationSlots = 2
+    var llmFailureRate = 0.1
+    var unchangedAnswerRate = 0.05
+    var evaluationFailureRate = 0.1
+    private(set) var inputs: [Input] = []
+    private(set) var openLLM: [LLMRequest] = []
+    private(set) var openEvaluations: [IndividualID] = []
+    /// Every request with the number of successful evaluations before it.
+    private(set) var requests: [(request: LLMRequest, successesBefore: Int, archiveWasEmpty: Bool)] = []
+    private(set) var evaluationsDispatched: [IndividualID] = []
+    /// Called after every evaluation result.
+    var onEvaluation: (Engine, IndividualID) -> Void = { _, _ in }
+
+    init(engine: Engine, library: PromptLibrary, driverSeed: UInt64) {
+        self.engine = engine
+        self.library = library
+        self.rng = SeededRandom(seed: driverSeed)
+    }
+
+    /// Runs until the engine is finished; returns false if it got stuck.
+    mutating func run(maxIterations: Int = 50_000) -> Bool {
+        for _ in 0..<maxIterations {
+            if engine.isFinished { return true }
+            stepEngine()
+            guard completeOne() else { return engine.isFinished }
+        }
+        return false
+    }
+
+    mutating func stepEngine() {
+        let input = Input.step(
+            freeLLMSlots: llmSlots - openLLM.count, freeEvaluationSlots: evaluationSlots - openEvaluations.count)
+        inputs.append(input)
+        guard case .step(let llm, let evaluation) = input else { return }
+        let successes = engine.individuals.count { $0.fitness != nil }
+        let archiveWasEmpty = engine.archive.isEmpty
+        for command in engine.step(freeLLMSlots: llm, freeEvaluationSlots: evaluation, library: library) {
+            switch command {
+            case .generate(let request):
+                openLLM.append(request)
+                requests.append((request, successes, archiveWasEmpty))
+            case .evaluate(let id, _):
+                openEvaluations.append(id)
+                evaluationsDispatched.append(id)
+            }
+        }
+    }
+
+    /// Completes one random outstanding job; false when there is none.
+    mutating func completeOne() -> Bool {
+        let total = openLLM.count + openEvaluations.count
+        guard total > 0 else { return false }
+        let pick = Int.random(in: 0..<total, using: &rng)
+        if pick < openLLM.count {
+            let request = openLLM.remove(at: pick)
+            let outcome = answer(request)
+            inputs.append(.answer(requestID: request.id, outcome))
+            _ = engine.receiveAnswer(requestID: request.id, outcome: outcome)
+        } else {
+            let id = openEvaluations.remove(at: pick - openLLM.count)
+            let outcome = evaluate(engine.individuals[id].genome)
+            inputs.append(.evaluation(id, outcome))
+            _ = engine.receiveEvaluation(of: id, outcome: outcome)
+            onEvaluation(engine, id)
+        }
+        return true
+    }
+
+    mutating func answer(_ request: LLMRequest) -> LLMOutcome {
+        if rng.chance(llmFailureRate) { return .failure(reason: "HTTP 503 from the LLM server") }
+        let base = engine.individuals[request.child].genome
+        var code = base.code(ofSegment: request.prompt.segment)
+        if !rng.chance(unchangedAnswerRate) {
+            code += "\nTUNED_\(request.id) = \(Int.random(in: 0..<1000, using: &rng))"
+        }
+        return .answer("Here is the improved code:\n```python\n\(code)\n```\nIt should be better.")
+    }
+
+    mutating func evaluate(_ genome: Genome) -> EvaluationOutcome {
+        if rng.chance(evaluationFailureRate) { return .failure(reason: "RuntimeError: shape mismatch") }
+        let hash = UInt64(genome.fingerprint, radix: 16)!
+        return .success(objectives: [0.5 + Double(hash % 1000) / 2000, Double(genome.source.count + Int(hash >> 54))])
+    }
+
+    /// Feeds recorded inputs to an engine, as the daemon would after a restart.
+    static func replay(_ inputs: some Sequence<Input>, into engine: inout Engine, library: PromptLibrary) {
+        for input in inputs {
+            switch input {
+            case .step(let llm, let evaluation):
+                _ = engine.step(freeLLMSlots: llm, freeEvaluationSlots: evaluation, library: library)
+            case .answer(let id, let outcome):
+                _ = engine.receiveAnswer(requestID: id, outcome: outcome)
+            case .evaluation(let id, let outcome):
+                _ = engine.receiveEvaluation(of: id, outcome: outcome)
+            }
+        }
+    }
+}
