@@ -66,7 +66,10 @@ let package = Package(
         ),
         .testTarget(name: "GECoreTests", dependencies: ["GECore"]),
         .testTarget(name: "GEBusTests", dependencies: ["GEBus"]),
-        .testTarget(name: "GEStoreTests", dependencies: ["GEStore"]),
+        .testTarget(
+            name: "GEStoreTests",
+            dependencies: ["GEStore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .testTarget(
             name: "CLITests",
             dependencies: ["Daemon", "LLMWorker", "GPUWorker", "gectl", "gebench"]

@@ -18,6 +18,9 @@ struct BenchInput: Decodable {
         let input: BenchInput
         do {
             input = try JSONDecoder().decode(BenchInput.self, from: data)
+        } catch let DecodingError.dataCorrupted(context) where !context.codingPath.isEmpty {
+            let path = context.codingPath.map(\.stringValue).joined(separator: ".")
+            throw BenchError("input field \"\(path)\" is invalid: \(context.debugDescription)")
         } catch let DecodingError.dataCorrupted(context) {
             throw BenchError("input is not valid JSON: \(context.debugDescription)")
         } catch let DecodingError.keyNotFound(key, _) {
