@@ -64,7 +64,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "GECoreTests", dependencies: ["GECore"]),
+        .testTarget(name: "GECoreTests", dependencies: ["GECore"], exclude: ["Fixtures"]),
         .testTarget(name: "GEBusTests", dependencies: ["GEBus"]),
         .testTarget(
             name: "GEStoreTests",
