@@ -27,33 +27,37 @@ let package = Package(
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
         .target(name: "GECore"),
+        .target(
+            name: "GECLI",
+            dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
         .target(name: "GEBus", dependencies: ["CZMQ", "GECore"]),
         .target(name: "GEStore", dependencies: ["GECore", .product(name: "GRDB", package: "GRDB.swift")]),
         .executableTarget(
             name: "Daemon",
             dependencies: [
-                "GECore", "GEBus", "GEStore",
+                "GECore", "GEBus", "GEStore", "GECLI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(
             name: "LLMWorker",
             dependencies: [
-                "GECore", "GEBus", "CCurl",
+                "GECore", "GEBus", "CCurl", "GECLI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(
             name: "GPUWorker",
             dependencies: [
-                "GECore", "GEBus",
+                "GECore", "GEBus", "GECLI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(
             name: "gectl",
             dependencies: [
-                "GEBus",
+                "GEBus", "GECLI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

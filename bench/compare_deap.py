@@ -141,10 +141,12 @@ def compare_case(bench, checker, fitness, weights, rng):
     k = rng.randrange(n + 1)
     rank = {ind.index: r for r, front in enumerate(fronts) for ind in front}
 
+    def both(algorithm, deap_select):
+        ours_selected = bench("select", dict(payload, k=k, algorithm=algorithm))["selected"]
+        return ours_selected, [ind.index for ind in deap_select(deap_population(fitness, weights), k)]
+
     # NSGA-II: identical, or the same fronts and the same crowding values from the last front.
-    ours_nsga2 = bench("select", dict(payload, k=k, algorithm="nsga2"))["selected"]
-    population = deap_population(fitness, weights)
-    deap_nsga2 = [ind.index for ind in tools.selNSGA2(population, k)]
+    ours_nsga2, deap_nsga2 = both("nsga2", tools.selNSGA2)
     if sorted(ours_nsga2) == sorted(deap_nsga2):
         checker.count("nsga2 identical")
     else:
@@ -158,9 +160,7 @@ def compare_case(bench, checker, fitness, weights, rng):
 
     # SPEA2: the same non-dominated members; truncation identical up to duplicates; the fill-up
     # identical in raw fitness (DEAP's density estimate deviates from the paper, see bench/README.md).
-    ours_spea2 = bench("select", dict(payload, k=k, algorithm="spea2"))["selected"]
-    population = deap_population(fitness, weights)
-    deap_spea2 = [ind.index for ind in tools.selSPEA2(population, k)]
+    ours_spea2, deap_spea2 = both("spea2", tools.selSPEA2)
     if sorted(ours_spea2) == sorted(deap_spea2):
         checker.count("spea2 identical")
     else:

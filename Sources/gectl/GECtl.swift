@@ -1,24 +1,9 @@
 import ArgumentParser
+import GECLI
 
 @main
-struct GECtl: ParsableCommand {
+struct GECtl: PlaceholderCommand {
+    static let issue = 4
     static let configuration = CommandConfiguration(
-        commandName: "gectl",
-        abstract: "Control and inspect a running ged daemon.",
-        discussion: "Not implemented yet: this executable is filled in by issue 4."
-    )
-
-    func run() throws {
-        throw NotImplementedYet(command: "gectl", issue: 4)
-    }
-}
-
-/// The error this placeholder reports instead of pretending to work.
-struct NotImplementedYet: Error, CustomStringConvertible {
-    let command: String
-    let issue: Int
-
-    var description: String {
-        "\(command) is not implemented yet (issue #\(issue)); nothing was started"
-    }
+        commandName: "gectl", abstract: "Control and inspect a running ged daemon.", discussion: "Not implemented yet: arrives with issue #4.")
 }

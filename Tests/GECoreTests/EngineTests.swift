@@ -3,13 +3,10 @@ import Foundation
 import Testing
 
 @Suite struct EngineTests {
-    let library: PromptLibrary
-    let seed: Genome
-
-    init() throws {
-        library = try TestSupport.shippedLibrary()
-        seed = Genome(source: try TestSupport.fixture("exquisitenet_like.py"))
-    }
+    let fixture: TestSupport.SeedFixture
+    init() throws { fixture = try .init() }
+    var library: PromptLibrary { fixture.library }
+    var seed: Genome { fixture.seed }
 
     func config(_ mode: EngineConfig.Mode = .steady, budget: Int = 60) -> EngineConfig {
         var config = EngineConfig()

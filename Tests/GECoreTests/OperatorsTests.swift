@@ -3,13 +3,10 @@ import GECore
 import Testing
 
 @Suite struct OperatorsTests {
-    let library: PromptLibrary
-    let seed: Genome
-
-    init() throws {
-        library = try TestSupport.shippedLibrary()
-        seed = Genome(source: try TestSupport.fixture("exquisitenet_like.py"))
-    }
+    let fixture: TestSupport.SeedFixture
+    init() throws { fixture = try .init() }
+    var library: PromptLibrary { fixture.library }
+    var seed: Genome { fixture.seed }
 
     func variant(_ genome: Genome, segment: Int, suffix: String) -> Genome {
         genome.replacingSegment(segment, with: genome.code(ofSegment: segment) + "\n\(suffix) = 1")

@@ -19,9 +19,9 @@ import Testing
         var rng = SeededRandom(seed: 12)
         for objectives in 3...5 {
             for _ in 0..<60 {
-                let fitness = TestSupport.population(
-                    count: Int.random(in: 1...40, using: &rng), objectives: objectives, levels: 4, rng: &rng)
-                let weighted = Dominance.weighted(fitness, by: TestSupport.weights(objectives: objectives, rng: &rng))
+                let (fitness, weights) = TestSupport.randomCase(
+                    objectives: objectives...objectives, sizes: 1...40, levels: 4, rng: &rng)
+                let weighted = Dominance.weighted(fitness, by: weights)
                 #expect(NondominatedSort.fronts(weighted) == SelectionReference.fronts(weighted))
             }
         }
@@ -87,10 +87,7 @@ import Testing
     @Test func fitnessMatchesTheDefinition() {
         var rng = SeededRandom(seed: 31)
         for _ in 0..<150 {
-            let objectives = Int.random(in: 2...3, using: &rng)
-            let fitness = TestSupport.population(
-                count: Int.random(in: 1...40, using: &rng), objectives: objectives, levels: 6, rng: &rng)
-            let weights = TestSupport.weights(objectives: objectives, rng: &rng)
+            let (fitness, weights) = TestSupport.randomCase(objectives: 2...3, sizes: 1...40, levels: 6, rng: &rng)
             let expected = SelectionReference.spea2Fitness(fitness, weights: weights)
             for (a, e) in zip(SPEA2.fitness(fitness, weights: weights), expected) {
                 #expect(abs(a - e) < 1e-12)
@@ -131,10 +128,7 @@ import Testing
     @Test func matchesInclusionExclusionInTwoToFourDimensions() {
         var rng = SeededRandom(seed: 41)
         for _ in 0..<200 {
-            let objectives = Int.random(in: 2...4, using: &rng)
-            let fitness = TestSupport.population(
-                count: Int.random(in: 0...9, using: &rng), objectives: objectives, levels: 6, rng: &rng)
-            let weights = TestSupport.weights(objectives: objectives, rng: &rng)
+            let (fitness, weights) = TestSupport.randomCase(objectives: 2...4, sizes: 0...9, levels: 6, rng: &rng)
             let reference = weights.map { $0 > 0 ? -1.0 : 6.0 }
             let minimized = fitness.map { point in zip(point, weights).map { $1 > 0 ? -$0 : $0 } }
             let boundary = weights.map { $0 > 0 ? 1.0 : 6.0 }

@@ -25,6 +25,17 @@ enum TestSupport {
         try PromptLibrary(files: shippedPromptFiles())
     }
 
+    /// The shipped prompt library and the ExquisiteNetV2-like seed.
+    struct SeedFixture {
+        let library: PromptLibrary
+        let seed: Genome
+
+        init() throws {
+            library = try TestSupport.shippedLibrary()
+            seed = Genome(source: try TestSupport.fixture("exquisitenet_like.py"))
+        }
+    }
+
     /// A random population whose values come from a small grid, so that ties
     /// and duplicate points are common.
     static func population(
@@ -38,6 +49,16 @@ enum TestSupport {
     /// A random population of continuous values (ties practically never occur).
     static func continuousPopulation(count: Int, objectives: Int, rng: inout SeededRandom) -> [[Double]] {
         (0..<count).map { _ in (0..<objectives).map { _ in rng.unit() } }
+    }
+
+    /// A random population with random objective count (in `objectives`),
+    /// size (in `sizes`) and weights, on a grid of `levels` values.
+    static func randomCase(
+        objectives: ClosedRange<Int>, sizes: ClosedRange<Int>, levels: Int, rng: inout SeededRandom
+    ) -> (fitness: [[Double]], weights: [Double]) {
+        let count = Int.random(in: objectives, using: &rng)
+        let fitness = population(count: Int.random(in: sizes, using: &rng), objectives: count, levels: levels, rng: &rng)
+        return (fitness, weights(objectives: count, rng: &rng))
     }
 
     /// Random weights of random signs and magnitudes.
