@@ -22,7 +22,7 @@ struct EngineSimulator {
     private(set) var openLLM: [LLMRequest] = []
     private(set) var openEvaluations: [IndividualID] = []
     /// Every request with the number of successful evaluations before it.
-    private(set) var requests: [(request: LLMRequest, successesBefore: Int, archiveWasEmpty: Bool)] = []
+    private(set) var requests: [(request: LLMRequest, successesBefore: Int, archiveWasEmpty: Bool, populationSize: Int)] = []
     private(set) var evaluationsDispatched: [IndividualID] = []
     /// Called after every evaluation result.
     var onEvaluation: (Engine, IndividualID) -> Void = { _, _ in }
@@ -50,11 +50,12 @@ struct EngineSimulator {
         guard case .step(let llm, let evaluation) = input else { return }
         let successes = engine.individuals.count { $0.fitness != nil }
         let archiveWasEmpty = engine.archive.isEmpty
+        let populationSize = engine.population.count
         for command in engine.step(freeLLMSlots: llm, freeEvaluationSlots: evaluation, library: library) {
             switch command {
             case .generate(let request):
                 openLLM.append(request)
-                requests.append((request, successes, archiveWasEmpty))
+                requests.append((request, successes, archiveWasEmpty, populationSize))
             case .evaluate(let id, _):
                 openEvaluations.append(id)
                 evaluationsDispatched.append(id)

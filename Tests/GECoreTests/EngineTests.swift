@@ -237,6 +237,23 @@ import Testing
         #expect(engine.population.count <= 8 + 6)
     }
 
+    @Test func crossoverOfAnIndividualWithItselfFallsBackToMutation() throws {
+        var settings = config(budget: 40)
+        settings.populationSize = 2
+        settings.variation.crossoverProbability = 1
+        settings.variation.mutationProbability = 0
+        settings.variation.eotProbability = 0
+        settings.variation.repairProbability = 0
+        var sim = try simulator(settings, rngSeed: 12, driverSeed: 13)
+        let finished = sim.run()
+        #expect(finished)
+        let bred = sim.requests.filter { $0.populationSize >= 2 && $0.request.prompt.parents != [0] }
+            .map(\.request.prompt)
+        let fallbacks = bred.filter { $0.variation == .mutation }
+        #expect(!fallbacks.isEmpty)
+        #expect(bred.filter { $0.variation == .crossover }.allSatisfy { $0.parents[0] != $0.parents[1] })
+    }
+
     @Test func badConfigurationNamesTheKey() {
         var settings = EngineConfig()
         settings.variation.crossoverProbability = 1.5
