@@ -13,8 +13,9 @@ public enum PromptKind: String, Codable, Sendable, CaseIterable {
     /// The standing rules appended to every prompt that asks for code.
     case rules
 
-    /// Placeholders a template of this kind must contain, each at least once.
-    public var requiredPlaceholders: Set<String> {
+    /// The placeholders a template of this kind uses: each must appear at
+    /// least once, and no other may appear.
+    public var placeholders: Set<String> {
         switch self {
         case .mutation: ["code"]
         case .evolutionOfThought: ["elite_code", "seed_code", "code"]
@@ -23,11 +24,6 @@ public enum PromptKind: String, Codable, Sendable, CaseIterable {
         case .rephrase: ["template"]
         case .rules: []
         }
-    }
-
-    /// Placeholders a template of this kind may contain.
-    public var allowedPlaceholders: Set<String> {
-        requiredPlaceholders
     }
 
     /// Whether the LLM's answer to this kind of prompt is code.

@@ -130,14 +130,14 @@ public struct PromptTemplate: Hashable, Codable, Sendable {
 
     private func validate(bodyFirstLine: Int) throws(PromptError) {
         let used = placeholders
-        for (name, line) in used where !kind.allowedPlaceholders.contains(name) {
-            let allowed = kind.allowedPlaceholders.sorted().map { "{{\($0)}}" }
+        for (name, line) in used where !kind.placeholders.contains(name) {
+            let allowed = kind.placeholders.sorted().map { "{{\($0)}}" }
             throw PromptError(
                 source: source, line: bodyFirstLine + line - 1,
                 message: "unknown placeholder {{\(name)}} in a \(kind.rawValue) template; allowed: "
                     + (allowed.isEmpty ? "none" : allowed.joined(separator: ", ")))
         }
-        let missing = kind.requiredPlaceholders.subtracting(used.map(\.name)).sorted()
+        let missing = kind.placeholders.subtracting(used.map(\.name)).sorted()
         if !missing.isEmpty {
             throw PromptError(
                 source: source, line: bodyFirstLine,
