@@ -1,0 +1,106 @@
+import Foundation
+
+/// The daemon's end of the bus: a ROUTER socket bound to an endpoint, driving
+/// a `BrokerCore`. Create it, and call everything, on one thread.
+public final class BrokerServer {
+    public private(set) var core: BrokerCore
+    /// Messages that could not be decoded, since start.
+    public private(set) var droppedMessages = 0
+    /// The endpoint bound (with the port filled in for `tcp://host:*`).
+    public let endpoint: String
+    private let socket: ZMQSocket
+    private let codec: WireCodec
+    private let clock = ContinuousClock()
+    private let start: ContinuousClock.Instant
+    private let log: @Sendable (String) -> Void
+
+    /// Binds the work socket.
+    ///
+    /// - Parameters:
+    ///   - curve: when given, only workers whose keys the ZAP handler accepts
+    ///     may connect.
+    ///   - log: receives one line per dropped message or notable event.
+    public init(
+        context: ZMQContext, endpoint: String, config: BrokerConfig = BrokerConfig(),
+        codec: WireCodec = WireCodec(), curve: CurveServerKeys? = nil,
+        log: @escaping @Sendable (String) -> Void = { _ in }
+    ) throws(ZMQError) {
+        socket = try ZMQSocket(context, .router)
+        try socket.setLinger(milliseconds: 0)
+        try socket.setRouterMandatory()
+        try socket.setMaximumMessageSize(Int64(codec.maximumMessageBytes) + 4096)
+        try socket.setHighWaterMarks(send: 100_000, receive: 100_000)
+        if let curve { try curve.apply(to: socket) }
+        try socket.bind(endpoint)
+        self.endpoint = socket.lastEndpoint
+        self.core = BrokerCore(config: config)
+        self.codec = codec
+        self.log = log
+        self.start = clock.now
+    }
+
+    /// Seconds since the server started (the broker's clock).
+    public var now: Double {
+        let elapsed = clock.now - start
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+    }
+
+    public func submit(id: String, kind: WorkerKind, payload: Data) -> [BrokerAction] {
+        perform(core.submit(id: id, kind: kind, payload: payload))
+    }
+
+    public func cancel(jobID: String) -> [BrokerAction] {
+        perform(core.cancel(jobID: jobID))
+    }
+
+    public func drain(workerID: String) -> [BrokerAction] {
+        perform(core.drain(workerID: workerID))
+    }
+
+    /// Waits up to `timeoutMilliseconds` for messages (and for `wakeup`, if
+    /// given), handles every message waiting, sends heartbeats and expires
+    /// silent workers. Returns the actions for the owner (all but sends).
+    public func poll(timeoutMilliseconds: Int, wakeup: WakeupPipe? = nil) throws(ZMQError) -> [BrokerAction] {
+        var items: [ZMQPoller.Item] = [.socket(socket)]
+        if let wakeup { items.append(wakeup.pollItem) }
+        let ready = try ZMQPoller.poll(items, timeoutMilliseconds: timeoutMilliseconds)
+        if ready.count > 1, ready[1] { wakeup?.drain() }
+        var actions: [BrokerAction] = []
+        while let frames = try socket.receive(dontWait: true) {
+            guard frames.count >= 2 else {
+                droppedMessages += 1
+                continue
+            }
+            let identity = frames[0]
+            do {
+                let message = try codec.decode(Array(frames.dropFirst()))
+                actions += perform(core.receive(message, from: identity, now: now))
+            } catch {
+                droppedMessages += 1
+                log("dropped a message from peer \(identity.hexString): \(error)")
+            }
+        }
+        return actions + perform(core.tick(now: now))
+    }
+
+    /// Sends the `send` actions and returns the rest.
+    private func perform(_ actions: [BrokerAction]) -> [BrokerAction] {
+        actions.filter { action in
+            guard case .send(let identity, let message) = action else { return true }
+            do {
+                try socket.send([identity] + codec.encode(message), dontWait: true)
+            } catch {
+                // A peer that vanished is expired by its missing heartbeats.
+                log("could not send \(message.type) to peer \(identity.hexString): \(error)")
+            }
+            return false
+        }
+    }
+}
+
+extension Data {
+    /// Lowercase hex digits, for logging binary identities.
+    var hexString: String {
+        map { String(format: "%02x", $0) }.joined()
+    }
+}
