@@ -50,6 +50,11 @@ public struct Welcome: Codable, Sendable, Equatable {
     public var workerID: String
     /// How often each side sends a heartbeat.
     public var heartbeatMilliseconds: Int
+
+    public init(workerID: String, heartbeatMilliseconds: Int) {
+        self.workerID = workerID
+        self.heartbeatMilliseconds = heartbeatMilliseconds
+    }
 }
 
 /// A job sent to a worker; its `payload` travels as the body frame.

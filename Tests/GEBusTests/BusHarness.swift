@@ -1,0 +1,199 @@
+import Foundation
+import GEBus
+import Synchronization
+
+/// A broker on its own thread, driven from the test through a locked queue.
+final class BrokerHarness: Sendable {
+    enum Command: Sendable {
+        case submit(id: String, kind: WorkerKind, payload: Data)
+        case drain(workerID: String)
+        case cancel(jobID: String)
+    }
+
+    let context: ZMQContext
+    let wakeup: WakeupPipe
+    private let commands = Mutex<[Command]>([])
+    private let actions = Mutex<[BrokerAction]>([])
+    private let stopped = Mutex(false)
+    private let endpointBox = Mutex<String?>(nil)
+    private let finished = DispatchSemaphore(value: 0)
+    private let workerSnapshot = Mutex<[WorkerInfo]>([])
+
+    init(
+        endpoint: String = "tcp://127.0.0.1:*", config: BrokerConfig = BrokerConfig(),
+        curve: CurveServerKeys? = nil, context: ZMQContext? = nil
+    ) throws {
+        self.context = try context ?? ZMQContext()
+        self.wakeup = try WakeupPipe()
+        let ready = DispatchSemaphore(value: 0)
+        let failure = Mutex<String?>(nil)
+        let thread = Thread { [self] in
+            self.serve(endpoint: endpoint, config: config, curve: curve, ready: ready, failure: failure)
+            self.finished.signal()
+        }
+        thread.start()
+        ready.wait()
+        if let message = failure.withLock({ $0 }) { throw HarnessError(message: message) }
+    }
+
+    var endpoint: String { endpointBox.withLock { $0! } }
+
+    /// Runs the server until stopped; the server (and its socket) is gone
+    /// when this returns.
+    private func serve(
+        endpoint: String, config: BrokerConfig, curve: CurveServerKeys?, ready: DispatchSemaphore,
+        failure: borrowing Mutex<String?>
+    ) {
+        var server: BrokerServer?
+        // A restarted broker may find its port still held for a moment by the
+        // socket it replaces, which libzmq closes in the background.
+        let deadline = Date().addingTimeInterval(2)
+        while server == nil {
+            do {
+                server = try BrokerServer(context: context, endpoint: endpoint, config: config, curve: curve)
+            } catch {
+                guard error.code == EADDRINUSE, Date() < deadline else {
+                    failure.withLock { $0 = "\(error)" }
+                    ready.signal()
+                    return
+                }
+                Thread.sleep(forTimeInterval: 0.02)
+            }
+        }
+        let running = server!
+        endpointBox.withLock { $0 = running.endpoint }
+        ready.signal()
+        while !stopped.withLock({ $0 }) {
+            var produced: [BrokerAction] = []
+            for command in commands.withLock({ list in defer { list.removeAll() }; return list }) {
+                switch command {
+                case .submit(let id, let kind, let payload): produced += running.submit(id: id, kind: kind, payload: payload)
+                case .drain(let id): produced += running.drain(workerID: id)
+                case .cancel(let id): produced += running.cancel(jobID: id)
+                }
+            }
+            produced += (try? running.poll(timeoutMilliseconds: 20, wakeup: wakeup)) ?? []
+            actions.withLock { $0 += produced }
+            workerSnapshot.withLock { $0 = Array(running.core.workers.values) }
+        }
+    }
+
+    func send(_ command: Command) {
+        commands.withLock { $0.append(command) }
+        wakeup.signal()
+    }
+
+    var workers: [WorkerInfo] { workerSnapshot.withLock { $0 } }
+
+    /// Completed job ids, in order.
+    var completed: [String] {
+        actions.withLock { $0.compactMap { if case .completed(let id, _, _) = $0 { id } else { nil } } }
+    }
+
+    func completions() -> [(id: String, payload: Data, worker: String)] {
+        actions.withLock {
+            $0.compactMap { if case .completed(let id, let payload, let worker) = $0 { (id, payload, worker) } else { nil } }
+        }
+    }
+
+    var allActions: [BrokerAction] { actions.withLock { $0 } }
+
+    func stop() {
+        stopped.withLock { $0 = true }
+        wakeup.signal()
+        finished.wait()
+    }
+}
+
+struct HarnessError: Error, CustomStringConvertible {
+    let message: String
+    var description: String { message }
+}
+
+/// Waits until `condition` holds, checking every 5 ms; false on timeout.
+func eventually(timeout: Double = 10, _ condition: () -> Bool) -> Bool {
+    let deadline = Date().addingTimeInterval(timeout)
+    while Date() < deadline {
+        if condition() { return true }
+        Thread.sleep(forTimeInterval: 0.005)
+    }
+    return condition()
+}
+
+/// An executor that echoes payloads after a delay (none for the payload
+/// "quick"), and can be cancelled.
+final class EchoExecutor: JobExecutor {
+    let delay: Double
+    let started = Mutex<[String]>([])
+    let cancelled = Mutex<Set<String>>([])
+
+    init(delay: Double = 0) {
+        self.delay = delay
+    }
+
+    func execute(_ job: JobAssignment, progress: @escaping @Sendable (String) -> Void) -> Data {
+        started.withLock { $0.append(job.id) }
+        progress("started \(job.id)")
+        let deadline = Date().addingTimeInterval(job.payload == Data("quick".utf8) ? 0 : delay)
+        while Date() < deadline, !cancelled.withLock({ $0.contains(job.id) }) {
+            Thread.sleep(forTimeInterval: 0.002)
+        }
+        return job.payload
+    }
+
+    func cancel(jobID: String) {
+        cancelled.withLock { _ = $0.insert(jobID) }
+    }
+}
+
+/// A worker client on its own thread.
+final class WorkerHarness: Sendable {
+    let control: WorkerClient.Control
+    let executor: EchoExecutor
+    private let outcome = Mutex<String?>(nil)
+    private let done = DispatchSemaphore(value: 0)
+
+    init(
+        context: ZMQContext, endpoint: String, kind: WorkerKind = .gpu, name: String, slots: Int = 1,
+        delay: Double = 0, curve: CurveClientKeys? = nil, exitWhenDrained: Bool = true
+    ) throws {
+        executor = EchoExecutor(delay: delay)
+        var config = WorkerConfig(
+            endpoint: endpoint,
+            hello: Hello(kind: kind, name: name, host: "localhost", capabilities: WorkerCapabilities(slots: slots)),
+            curve: curve)
+        config.heartbeatInterval = 0.2
+        config.exitWhenDrained = exitWhenDrained
+        let client = try WorkerClient(context: context, config: config, executor: executor)
+        control = client.control
+        let box = ClientBox(client)
+        let thread = Thread { [self] in
+            do {
+                try box.client.run()
+                self.outcome.withLock { $0 = "finished" }
+            } catch {
+                self.outcome.withLock { $0 = "\(error)" }
+            }
+            self.done.signal()
+        }
+        thread.start()
+    }
+
+    /// How `run()` ended, once it has.
+    var result: String? { outcome.withLock { $0 } }
+
+    func stop() {
+        control.stop()
+        done.wait()
+    }
+
+    func waitUntilFinished(timeout: Double) -> Bool {
+        done.wait(timeout: .now() + timeout) == .success
+    }
+}
+
+/// Hands a client created on the test thread to the thread that runs it.
+final class ClientBox: @unchecked Sendable {
+    let client: WorkerClient
+    init(_ client: WorkerClient) { self.client = client }
+}

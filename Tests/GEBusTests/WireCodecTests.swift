@@ -1,0 +1,60 @@
+import Foundation
+import GEBus
+import Testing
+
+@Suite struct WireCodecTests {
+    static let messages: [BusMessage] = [
+        .hello(Hello(kind: .gpu, name: "gpu0@node1", host: "node1",
+                     capabilities: WorkerCapabilities(slots: 2, gpuName: "NVIDIA H200", gpuMemoryMiB: 143_771),
+                     running: ["j1"])),
+        .welcome(Welcome(workerID: "gpu-1", heartbeatMilliseconds: 1000)),
+        .ready(credit: 3),
+        .job(JobAssignment(id: "j7", kind: .llm, attempt: 2, payload: Data("{\"prompt\":\"x\"}".utf8))),
+        .progress(jobID: "j7", message: "epoch 1/20 loss 1.93"),
+        .result(jobID: "j7", payload: Data([0, 1, 2, 255])),
+        .ack(jobID: "j7"),
+        .heartbeat,
+        .cancel(jobID: "j8"),
+        .drain,
+        .bye(reason: "drained", retry: false),
+    ]
+
+    @Test(arguments: messages)
+    func everyMessageSurvivesTheWire(message: BusMessage) throws {
+        let codec = WireCodec()
+        #expect(try codec.decode(codec.encode(message)) == message)
+    }
+
+    @Test func headerIsVersionedJSON() throws {
+        let frames = WireCodec().encode(.ack(jobID: "j1"))
+        let header = try JSONSerialization.jsonObject(with: frames[0]) as? [String: Any]
+        #expect(header?["v"] as? Int == 1)
+        #expect(header?["type"] as? String == "ack")
+        #expect(header?["id"] as? String == "j1")
+    }
+
+    @Test(arguments: [
+        ([Data("{\"v\":2,\"type\":\"heartbeat\"}".utf8)], ProtocolError.unsupportedVersion(2)),
+        ([Data("{\"v\":1,\"type\":\"teleport\"}".utf8)], .unknownType("teleport")),
+        ([Data("{\"v\":1,\"type\":\"ack\"}".utf8)], .missingField(type: "ack", field: "id")),
+        ([Data("{\"v\":1,\"type\":\"result\",\"id\":\"j\"}".utf8)], .missingField(type: "result", field: "body frame")),
+        ([], .frameCount(0)),
+        ([Data("{}".utf8), Data(), Data()], .frameCount(3)),
+    ])
+    func invalidMessagesAreTypedErrors(frames: [Data], expected: ProtocolError) {
+        #expect(throws: expected) { try WireCodec().decode(frames) }
+    }
+
+    @Test func oversizedAndGarbageInputNeverCrash() {
+        let codec = WireCodec(maximumMessageBytes: 1024)
+        #expect(throws: ProtocolError.tooLarge(bytes: 2048, limit: 1024)) {
+            try codec.decode([Data(count: 2048)])
+        }
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<2000 {
+            let bytes = (0..<Int.random(in: 0..<64, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) }
+            #expect(throws: ProtocolError.self) { try codec.decode([Data(bytes)]) }
+        }
+        #expect(throws: ProtocolError.self) { try codec.decode([Data("{\"v\":\"1\"}".utf8)]) }
+    }
+}
