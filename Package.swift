@@ -29,10 +29,11 @@ let package = Package(
         .target(name: "GECore"),
         .target(
             name: "GECLI",
-            dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["GEBus", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .target(name: "GEBus", dependencies: ["CZMQ", "GECore"]),
         .target(name: "GEStore", dependencies: ["GECore", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "GELLM", dependencies: ["GECore", "GEBus", "CCurl"]),
         .executableTarget(
             name: "Daemon",
             dependencies: [
@@ -43,7 +44,7 @@ let package = Package(
         .executableTarget(
             name: "LLMWorker",
             dependencies: [
-                "GECore", "GEBus", "CCurl", "GECLI",
+                "GECore", "GEBus", "GELLM", "GECLI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -70,6 +71,7 @@ let package = Package(
         ),
         .testTarget(name: "GECoreTests", dependencies: ["GECore"], exclude: ["Fixtures"]),
         .testTarget(name: "GEBusTests", dependencies: ["GEBus"]),
+        .testTarget(name: "GELLMTests", dependencies: ["GELLM", "GEBus", "GECore"], exclude: ["Fixtures"]),
         .testTarget(
             name: "GEStoreTests",
             dependencies: ["GEStore", .product(name: "GRDB", package: "GRDB.swift")]

@@ -17,7 +17,7 @@ public struct CurveKeyPair: Sendable, Equatable {
         var publicKey = [CChar](repeating: 0, count: 41)
         var secretKey = [CChar](repeating: 0, count: 41)
         guard zmq_curve_keypair(&publicKey, &secretKey) == 0 else { throw .curveUnavailable }
-        return try CurveKeyPair(publicKey: String(cString: publicKey), secretKey: String(cString: secretKey))
+        return try CurveKeyPair(publicKey: publicKey.nulTerminatedString, secretKey: secretKey.nulTerminatedString)
     }
 
     /// Reads a key pair file written by `write(to:)`.
@@ -53,7 +53,7 @@ public struct CurveKeyPair: Sendable, Equatable {
 }
 
 /// Reading `key = "value"` files.
-enum CurveKeyFile {
+public enum CurveKeyFile {
     static func fields(at path: String) throws(CurveKeyError) -> [String: String] {
         guard let data = FileManager.default.contents(atPath: path) else { throw .unreadable(path: path) }
         var fields: [String: String] = [:]
@@ -66,7 +66,7 @@ enum CurveKeyFile {
     }
 
     /// The public key of a `.pub` (or key pair) file.
-    static func publicKey(at path: String) throws(CurveKeyError) -> String {
+    public static func publicKey(at path: String) throws(CurveKeyError) -> String {
         guard let key = try fields(at: path)["public-key"] else { throw .missingKey(path: path, field: "public-key") }
         guard CurveKeyPair.isKey(key) else { throw .malformedKeyFile(path: path) }
         return key

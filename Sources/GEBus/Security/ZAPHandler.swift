@@ -76,7 +76,7 @@ public final class ZAPHandler: Sendable {
         var text = [CChar](repeating: 0, count: 41)
         let bytes = [UInt8](key)
         zmq_z85_encode(&text, bytes, bytes.count)
-        return String(cString: text)
+        return text.nulTerminatedString
     }
 }
 

@@ -59,7 +59,7 @@ public final class ZMQSocket {
         var buffer = [CChar](repeating: 0, count: 1024)
         var size = buffer.count
         zmq_getsockopt(handle, ZMQ_LAST_ENDPOINT, &buffer, &size)
-        return String(cString: buffer)
+        return buffer.nulTerminatedString
     }
 
     // MARK: Options

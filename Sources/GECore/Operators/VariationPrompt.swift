@@ -12,6 +12,12 @@ public struct Sampling: Codable, Sendable, Equatable {
     public var temperature: Double
     public var topP: Double
     public var maxTokens: Int
+
+    public init(temperature: Double, topP: Double, maxTokens: Int) {
+        self.temperature = temperature
+        self.topP = topP
+        self.maxTokens = maxTokens
+    }
 }
 
 /// One prompt for the LLM, with everything needed to apply its answer and to

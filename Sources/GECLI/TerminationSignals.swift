@@ -1,0 +1,18 @@
+import Dispatch
+import Foundation
+
+/// Runs a handler on SIGTERM and SIGINT instead of dying, so a service can
+/// shut down cleanly.
+public final class TerminationSignals {
+    private let sources: [any DispatchSourceSignal]
+
+    public init(_ handler: @escaping @Sendable (Int32) -> Void) {
+        sources = [SIGTERM, SIGINT].map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { handler(number) }
+            source.resume()
+            return source
+        }
+    }
+}

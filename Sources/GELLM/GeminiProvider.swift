@@ -1,0 +1,50 @@
+import Foundation
+
+/// Google's Gemini `generateContent`.
+public struct GeminiProvider: LLMProvider {
+    /// The API base, by default Google's endpoint.
+    public let baseURL: String
+    public let model: String
+    private let apiKey: APIKey
+    private let http: HTTPClient
+
+    public init(
+        model: String, apiKey: APIKey, baseURL: String = "https://generativelanguage.googleapis.com",
+        http: HTTPClient = HTTPClient()
+    ) {
+        self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        self.model = model
+        self.apiKey = apiKey
+        self.http = http
+    }
+
+    public var name: String { "gemini:\(model)" }
+
+    public func complete(_ request: CompletionRequest) throws(ProviderError) -> String {
+        let body = ProviderResponse.encode([
+            "contents": [["role": "user", "parts": [["text": request.prompt]]]],
+            "generationConfig": [
+                "temperature": request.sampling.temperature,
+                "topP": request.sampling.topP,
+                "maxOutputTokens": request.sampling.maxTokens,
+            ],
+        ])
+        let headers = ["Content-Type: application/json", "x-goog-api-key: \(apiKey.value)"]
+        let response: HTTPResponse
+        do {
+            response = try http.post(url: "\(baseURL)/v1beta/models/\(model):generateContent", headers: headers, body: body)
+        } catch {
+            throw error.providerError
+        }
+        if let error = ProviderResponse.error(for: response) { throw error }
+        let object = try ProviderResponse.json(response.body)
+        guard let candidates = object["candidates"] as? [[String: Any]], let first = candidates.first,
+            let content = first["content"] as? [String: Any], let parts = content["parts"] as? [[String: Any]]
+        else {
+            let reason = (object["promptFeedback"] as? [String: Any])?["blockReason"] as? String
+            throw .malformedResponse(reason.map { "prompt blocked: \($0)" }
+                ?? "no candidates[0].content.parts in \(ProviderResponse.snippet(response.body))")
+        }
+        return parts.compactMap { $0["text"] as? String }.joined()
+    }
+}
