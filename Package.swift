@@ -15,6 +15,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         .systemLibrary(
@@ -34,6 +35,9 @@ let package = Package(
         .target(name: "GEBus", dependencies: ["CZMQ", "GECore"]),
         .target(name: "GEStore", dependencies: ["GECore", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "GELLM", dependencies: ["GECore", "GEBus", "CCurl"]),
+        .target(name: "GESeed", dependencies: ["GECore", .product(name: "TOMLKit", package: "TOMLKit")]),
+        .target(name: "CSpawn"),
+        .target(name: "GETraining", dependencies: ["GECore", "GEBus", "GESeed", "CSpawn"]),
         .executableTarget(
             name: "Daemon",
             dependencies: [
@@ -51,7 +55,7 @@ let package = Package(
         .executableTarget(
             name: "GPUWorker",
             dependencies: [
-                "GECore", "GEBus", "GECLI",
+                "GECore", "GEBus", "GESeed", "GETraining", "GECLI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -72,6 +76,8 @@ let package = Package(
         .testTarget(name: "GECoreTests", dependencies: ["GECore"], exclude: ["Fixtures"]),
         .testTarget(name: "GEBusTests", dependencies: ["GEBus"]),
         .testTarget(name: "GELLMTests", dependencies: ["GELLM", "GEBus", "GECore"], exclude: ["Fixtures"]),
+        .testTarget(name: "GESeedTests", dependencies: ["GESeed"]),
+        .testTarget(name: "GETrainingTests", dependencies: ["GETraining", "GESeed", "GEBus"], exclude: ["Fixtures"]),
         .testTarget(
             name: "GEStoreTests",
             dependencies: ["GEStore", .product(name: "GRDB", package: "GRDB.swift")]

@@ -1,7 +1,7 @@
 import Testing
 
 @Suite struct PlaceholderCommandTests {
-    @Test(arguments: [("ged", 4), ("ge-gpu-worker", 3), ("gectl", 4)])
+    @Test(arguments: [("ged", 4), ("gectl", 4)])
     func printsHelpAndRefusesToPretend(executable: String, issue: Int) throws {
         let help = try ProcessRunner.run(executable, ["--help"])
         #expect(help.status == 0)

@@ -9,4 +9,11 @@ public protocol JobExecutor: Sendable {
 
     /// Stops a running job early; its `execute` should return soon after.
     func cancel(jobID: String)
+
+    /// The daemon stored the job's result; what was kept for it may go.
+    func acknowledged(jobID: String)
+}
+
+extension JobExecutor {
+    public func acknowledged(jobID: String) {}
 }

@@ -165,6 +165,7 @@ public final class WorkerClient {
             executor.cancel(jobID: jobID)
         case .ack(let jobID):
             held.removeAll { $0.jobID == jobID }
+            executor.acknowledged(jobID: jobID)
         case .drain:
             draining = true
             log("draining: finishing \(running.count) running job(s), taking no more")

@@ -1,0 +1,71 @@
+import Foundation
+import GESeed
+import Testing
+
+@Suite struct SeedManifestTests {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("seed-\(UUID().uuidString)")
+
+    func write(_ manifest: String, genome: Bool = true) throws -> String {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try manifest.write(to: directory.appendingPathComponent("seed.toml"), atomically: true, encoding: .utf8)
+        if genome { try "x = 1\n# --OPTION--\ny = 2\n".write(to: directory.appendingPathComponent("model.py"), atomically: true, encoding: .utf8) }
+        return directory.path
+    }
+
+    static let valid = """
+        [seed]
+        name = "demo"
+        genome = "model.py"
+        required_symbols = ["Net"]
+        [screen]
+        command = "python3 screen.py --output {output}"
+        timeout = 60
+        [train]
+        command = "python3 train.py --output {output}"
+        timeout = 600.5
+        epochs = 3
+        data = "/data/cifar"
+        [[objectives]]
+        name = "accuracy"
+        key = "test_accuracy"
+        direction = "maximize"
+        [[objectives]]
+        name = "parameters"
+        key = "parameters"
+        direction = "minimize"
+        """
+
+    @Test func readsAValidManifest() throws {
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let manifest = try SeedManifest.load(directory: write(Self.valid))
+        #expect(manifest.name == "demo" && manifest.genomeFile == "model.py" && manifest.marker == "# --OPTION--")
+        #expect(manifest.requiredSymbols == ["Net"])
+        #expect(manifest.screen.timeout == 60 && manifest.train.timeout == 600.5 && manifest.epochs == 3)
+        #expect(manifest.data == "/data/cifar" && manifest.resultFile == "result.json")
+        #expect(manifest.objectives.map(\.key) == ["test_accuracy", "parameters"])
+        #expect(manifest.weights == [1, -1])
+        #expect(try manifest.genomeSource().hasPrefix("x = 1"))
+    }
+
+    @Test(arguments: [
+        ("timeout = 60", "timeout = -1", "screen.timeout: must be a positive number of seconds"),
+        ("direction = \"maximize\"", "direction = \"up\"", "objectives[0].direction: must be \"maximize\" or \"minimize\", got \"up\""),
+        ("epochs = 3", "epochs = 3\ncolour = \"red\"", "train.colour: unknown key"),
+        ("genome = \"model.py\"", "genome = \"other.py\"", "seed.genome: the file other.py is not in"),
+        ("epochs = 3", "epochs = \"three\"", "train.epochs: must be an integer"),
+        ("command = \"python3 screen.py --output {output}\"\n", "", "screen.command: missing"),
+        ("[seed]", "[sed]", "sed: unknown key"),
+        ("timeout = 60", "timeout = 60\n[broken", "not valid TOML (line"),
+    ])
+    func badManifestsNameTheKey(original: String, replacement: String, message: String) throws {
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let text = Self.valid.replacingOccurrences(of: original, with: replacement)
+        let error = #expect(throws: SeedManifestError.self) { try SeedManifest.load(directory: write(text)) }
+        #expect(error?.description.contains(message) == true, "\(String(describing: error))")
+        #expect(error?.description.hasPrefix(directory.path) == true)
+    }
+
+    @Test func aFolderWithoutManifestIsAClearError() {
+        #expect(throws: SeedManifestError.self) { try SeedManifest.load(directory: "/nonexistent/seed") }
+    }
+}

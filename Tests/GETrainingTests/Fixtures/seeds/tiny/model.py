@@ -1,0 +1,4 @@
+MODE = "ok"
+# --OPTION--
+class Net:
+    parameters = 123

@@ -1,0 +1,165 @@
+import Foundation
+import GEBus
+@testable import GETraining
+import Testing
+
+@Suite(.serialized) struct TrainingJobExecutorTests {
+    static let seeds = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/seeds").path
+    let workRoot = FileManager.default.temporaryDirectory.appendingPathComponent("ge-train-\(UUID().uuidString)").path
+
+    func executor(sandbox: Sandbox = .none, environment: [String: String] = [:]) -> TrainingJobExecutor {
+        var base = ProcessInfo.processInfo.environment
+        base.merge(environment) { $1 }
+        var settings = TrainingJobExecutor.Settings(
+            seeds: Self.seeds, workRoot: workRoot, device: "cpu", environment: base, sandbox: sandbox)
+        settings.grace = 1
+        return TrainingJobExecutor(settings: settings)
+    }
+
+    func variant(mode: String, extra: String = "") -> String {
+        "MODE = \"\(mode)\"\n\(extra)# --OPTION--\nclass Net:\n    parameters = 77\n"
+    }
+
+    func run(
+        _ source: String, id: String = "j1", executor: TrainingJobExecutor? = nil, progress: @escaping @Sendable (String) -> Void = { _ in }
+    ) throws -> TrainingJobOutcome {
+        let payload = try JSONEncoder().encode(TrainingJobSpec(seed: "tiny", source: source))
+        let data = (executor ?? self.executor()).execute(JobAssignment(id: id, kind: .gpu, attempt: 1, payload: payload), progress: progress)
+        return try JSONDecoder().decode(TrainingJobOutcome.self, from: data)
+    }
+
+    @Test func successReportsObjectivesMetricsAndProgress() throws {
+        defer { try? FileManager.default.removeItem(atPath: workRoot) }
+        let lines = LineCollector()
+        let work = executor()
+        let outcome = try run(variant(mode: "ok"), executor: work, progress: lines.add)
+        #expect(outcome.failure == nil, "\(outcome)")
+        #expect(outcome.objectives == [0.9, 77])
+        #expect(outcome.metrics["screen.parameters"] == 77)
+        #expect(outcome.metrics["epochs"] == 2 && outcome.metrics["device"] == 1)
+        #expect(lines.all == ["epoch 1/2", "epoch 2/2"])
+        let directory = workRoot + "/job-j1-1"
+        #expect(FileManager.default.fileExists(atPath: directory), "kept until the daemon acknowledges")
+        work.acknowledged(jobID: "j1")
+        #expect(!FileManager.default.fileExists(atPath: directory))
+    }
+
+    @Test(arguments: [
+        ("crash", TrainingJobOutcome.FailureClass.crash, "train: ValueError: the optimizer exploded"),
+        ("shape", .shape, "train: RuntimeError: mat1 and mat2 shapes cannot be multiplied (2x384 and 192x10)"),
+        ("nan", .nan, "result.json reports a non-finite test_accuracy (NaN or infinity)"),
+        ("noresult", .missingResult, "the command succeeded but wrote no result.json"),
+    ])
+    func failuresAreClassified(mode: String, expected: TrainingJobOutcome.FailureClass, reason: String) throws {
+        defer { try? FileManager.default.removeItem(atPath: workRoot) }
+        let outcome = try run(variant(mode: mode))
+        #expect(outcome.failure == expected)
+        #expect(outcome.reason == reason)
+        #expect(outcome.phase == "train")
+        #expect(outcome.objectives == nil)
+        #expect(FileManager.default.fileExists(atPath: workRoot + "/job-j1-1"), "failed jobs are kept for inspection")
+    }
+
+    @Test func syntaxAndImportErrorsFailTheScreen() throws {
+        defer { try? FileManager.default.removeItem(atPath: workRoot) }
+        let broken = try run("MODE = = 1\n# --OPTION--\nclass Net:\n    pass\n")
+        #expect(broken.failure == .syntax && broken.phase == "screen")
+        #expect(broken.logTail.contains("SyntaxError"))
+        let missing = try run(variant(mode: "ok", extra: "import no_such_module_here\n"), id: "j2")
+        #expect(missing.failure == .import && missing.phase == "screen")
+        #expect(missing.reason == "screen: ModuleNotFoundError: No module named 'no_such_module_here'")
+    }
+
+    @Test func aTimeoutKillsTheWholeProcessGroup() throws {
+        defer { try? FileManager.default.removeItem(atPath: workRoot) }
+        let start = Date()
+        let outcome = try run(variant(mode: "hang"))
+        #expect(outcome.failure == .timeout)
+        #expect(outcome.reason == "train exceeded its 3 s limit and was killed")
+        #expect(Date().timeIntervalSince(start) < 10)
+        let pids = try String(contentsOfFile: workRoot + "/job-j1-1/pids.txt", encoding: .utf8)
+            .split(separator: " ").compactMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        #expect(pids.count == 3)
+        #expect(livingProcesses(inGroup: pids[1]).isEmpty, "the process group is gone")
+        #expect(!isLiving(pids[2]), "the helper the script started is gone")
+    }
+
+    @Test func cancelStopsARunningJob() throws {
+        defer { try? FileManager.default.removeItem(atPath: workRoot) }
+        let work = executor()
+        DispatchQueue.global().asyncAfter(deadline: .now() + 1) { work.cancel(jobID: "j1") }
+        let start = Date()
+        let outcome = try run(variant(mode: "hang"), executor: work)
+        #expect(outcome.failure == .cancelled)
+        #expect(Date().timeIntervalSince(start) < 2.9)
+    }
+
+    @Test func unknownSeedsAndBadPayloadsAreSetupFailures() throws {
+        let work = executor()
+        let payload = try JSONEncoder().encode(TrainingJobSpec(seed: "nope", source: ""))
+        let data = work.execute(JobAssignment(id: "x", kind: .gpu, attempt: 1, payload: payload)) { _ in }
+        let outcome = try JSONDecoder().decode(TrainingJobOutcome.self, from: data)
+        #expect(outcome.failure == .setup)
+        #expect(outcome.reason?.contains("no seed.toml") == true)
+        let garbage = work.execute(JobAssignment(id: "y", kind: .gpu, attempt: 1, payload: Data("{".utf8))) { _ in }
+        #expect(try JSONDecoder().decode(TrainingJobOutcome.self, from: garbage).failure == .setup)
+    }
+
+    @Test(.enabled(if: Sandbox.detect() != .none, "bubblewrap is not installed or does not work here"))
+    func theSandboxBlocksNetworkAndWritesOutsideTheJob() throws {
+        defer { try? FileManager.default.removeItem(atPath: workRoot) }
+        // Not under /tmp: the sandbox gives the job a private /tmp.
+        let outside = "/var/tmp/ge-outside-\(UUID().uuidString)"
+        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        listen(listener, 4)
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) } }
+        defer { close(listener) }
+        let environment = ["GE_TEST_OUTSIDE": outside, "GE_TEST_PORT": String(UInt16(bigEndian: address.sin_port))]
+
+        let open = try run(variant(mode: "escape"), executor: executor(sandbox: .none, environment: environment))
+        #expect(open.metrics["wrote_outside"] == 1 && open.metrics["network"] == 1, "without a sandbox both work")
+        try? FileManager.default.removeItem(atPath: outside)
+        let boxed = try run(variant(mode: "escape"), id: "j2", executor: executor(sandbox: Sandbox.detect(), environment: environment))
+        #expect(boxed.failure == nil, "\(boxed)")
+        #expect(boxed.metrics["wrote_outside"] == 0)
+        #expect(boxed.metrics["network"] == 0)
+        #expect(!FileManager.default.fileExists(atPath: outside))
+    }
+}
+
+/// Processes of a group that are alive (zombies, which only wait to be
+/// reaped, do not count), read from /proc.
+func livingProcesses(inGroup group: Int32) -> [Int32] {
+    let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+    return entries.compactMap(Int32.init).filter { pid in
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let close = stat.lastIndex(of: ")")
+        else { return false }
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        return fields.count > 3 && fields[0] != "Z" && Int32(fields[2]) == group
+    }
+}
+
+func isLiving(_ pid: Int32) -> Bool {
+    guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+        let close = stat.lastIndex(of: ")")
+    else { return false }
+    return stat[stat.index(after: close)...].split(separator: " ").first != "Z"
+}
+
+/// Collects progress lines from job threads.
+final class LineCollector: @unchecked Sendable {
+    private let lock = NSLock()
+    private var lines: [String] = []
+
+    func add(_ line: String) {
+        lock.withLock { lines.append(line) }
+    }
+
+    var all: [String] { lock.withLock { lines } }
+}
