@@ -74,7 +74,8 @@ let package = Package(
             ]
         ),
         .testTarget(name: "GECoreTests", dependencies: ["GECore"], exclude: ["Fixtures"]),
-        .testTarget(name: "GEBusTests", dependencies: ["GEBus"]),
+        .target(name: "GEBusTestSupport", dependencies: ["GEBus"], path: "Tests/GEBusTestSupport"),
+        .testTarget(name: "GEBusTests", dependencies: ["GEBus", "GEBusTestSupport"]),
         .testTarget(name: "GELLMTests", dependencies: ["GELLM", "GEBus", "GECore"], exclude: ["Fixtures"]),
         .testTarget(name: "GESeedTests", dependencies: ["GESeed"]),
         .testTarget(name: "GETrainingTests", dependencies: ["GETraining", "GESeed", "GEBus"], exclude: ["Fixtures"]),
@@ -84,7 +85,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CLITests",
-            dependencies: ["Daemon", "LLMWorker", "GPUWorker", "gectl", "gebench"]
+            dependencies: ["Daemon", "LLMWorker", "GPUWorker", "gectl", "gebench", "GEBus", "GEBusTestSupport"]
         ),
     ]
 )

@@ -1,5 +1,6 @@
 import Foundation
 import GEBus
+import GEBusTestSupport
 import Testing
 
 @Suite(.serialized) struct BrokerSocketTests {

@@ -26,6 +26,8 @@ if mode == "hang":
     with open("pids.txt", "w") as f:
         f.write(f"{os.getpid()} {os.getpgid(0)} {helper.pid}\n")
     time.sleep(300)
+if mode == "slow":
+    time.sleep(1.5)
 if mode == "nan":
     json.dump({"test_accuracy": float("nan"), "parameters": 123}, open(args.output, "w"))
     raise SystemExit(0)

@@ -3,15 +3,15 @@ import GEBus
 import Synchronization
 
 /// A broker on its own thread, driven from the test through a locked queue.
-final class BrokerHarness: Sendable {
-    enum Command: Sendable {
+public final class BrokerHarness: Sendable {
+    public enum Command: Sendable {
         case submit(id: String, kind: WorkerKind, payload: Data)
         case drain(workerID: String)
         case cancel(jobID: String)
     }
 
-    let context: ZMQContext
-    let wakeup: WakeupPipe
+    public let context: ZMQContext
+    public let wakeup: WakeupPipe
     private let commands = Mutex<[Command]>([])
     private let actions = Mutex<[BrokerAction]>([])
     private let stopped = Mutex(false)
@@ -19,7 +19,7 @@ final class BrokerHarness: Sendable {
     private let finished = DispatchSemaphore(value: 0)
     private let workerSnapshot = Mutex<[WorkerInfo]>([])
 
-    init(
+    public init(
         endpoint: String = "tcp://127.0.0.1:*", config: BrokerConfig = BrokerConfig(),
         curve: CurveServerKeys? = nil, context: ZMQContext? = nil
     ) throws {
@@ -36,7 +36,7 @@ final class BrokerHarness: Sendable {
         if let message = failure.withLock({ $0 }) { throw HarnessError(message: message) }
     }
 
-    var endpoint: String { endpointBox.withLock { $0! } }
+    public var endpoint: String { endpointBox.withLock { $0! } }
 
     /// Runs the server until stopped; the server (and its socket) is gone
     /// when this returns.
@@ -78,40 +78,40 @@ final class BrokerHarness: Sendable {
         }
     }
 
-    func send(_ command: Command) {
+    public func send(_ command: Command) {
         commands.withLock { $0.append(command) }
         wakeup.signal()
     }
 
-    var workers: [WorkerInfo] { workerSnapshot.withLock { $0 } }
+    public var workers: [WorkerInfo] { workerSnapshot.withLock { $0 } }
 
     /// Completed job ids, in order.
-    var completed: [String] {
+    public var completed: [String] {
         actions.withLock { $0.compactMap { if case .completed(let id, _, _) = $0 { id } else { nil } } }
     }
 
-    func completions() -> [(id: String, payload: Data, worker: String)] {
+    public func completions() -> [(id: String, payload: Data, worker: String)] {
         actions.withLock {
             $0.compactMap { if case .completed(let id, let payload, let worker) = $0 { (id, payload, worker) } else { nil } }
         }
     }
 
-    var allActions: [BrokerAction] { actions.withLock { $0 } }
+    public var allActions: [BrokerAction] { actions.withLock { $0 } }
 
-    func stop() {
+    public func stop() {
         stopped.withLock { $0 = true }
         wakeup.signal()
         finished.wait()
     }
 }
 
-struct HarnessError: Error, CustomStringConvertible {
+public struct HarnessError: Error, CustomStringConvertible {
     let message: String
-    var description: String { message }
+    public var description: String { message }
 }
 
 /// Waits until `condition` holds, checking every 5 ms; false on timeout.
-func eventually(timeout: Double = 10, _ condition: () -> Bool) -> Bool {
+public func eventually(timeout: Double = 10, _ condition: () -> Bool) -> Bool {
     let deadline = Date().addingTimeInterval(timeout)
     while Date() < deadline {
         if condition() { return true }
@@ -122,16 +122,16 @@ func eventually(timeout: Double = 10, _ condition: () -> Bool) -> Bool {
 
 /// An executor that echoes payloads after a delay (none for the payload
 /// "quick"), and can be cancelled.
-final class EchoExecutor: JobExecutor {
-    let delay: Double
-    let started = Mutex<[String]>([])
-    let cancelled = Mutex<Set<String>>([])
+public final class EchoExecutor: JobExecutor {
+    public let delay: Double
+    public let started = Mutex<[String]>([])
+    public let cancelled = Mutex<Set<String>>([])
 
-    init(delay: Double = 0) {
+    public init(delay: Double = 0) {
         self.delay = delay
     }
 
-    func execute(_ job: JobAssignment, progress: @escaping @Sendable (String) -> Void) -> Data {
+    public func execute(_ job: JobAssignment, progress: @escaping @Sendable (String) -> Void) -> Data {
         started.withLock { $0.append(job.id) }
         progress("started \(job.id)")
         let deadline = Date().addingTimeInterval(job.payload == Data("quick".utf8) ? 0 : delay)
@@ -141,19 +141,19 @@ final class EchoExecutor: JobExecutor {
         return job.payload
     }
 
-    func cancel(jobID: String) {
+    public func cancel(jobID: String) {
         cancelled.withLock { _ = $0.insert(jobID) }
     }
 }
 
 /// A worker client on its own thread.
-final class WorkerHarness: Sendable {
-    let control: WorkerClient.Control
-    let executor: EchoExecutor
+public final class WorkerHarness: Sendable {
+    public let control: WorkerClient.Control
+    public let executor: EchoExecutor
     private let outcome = Mutex<String?>(nil)
     private let done = DispatchSemaphore(value: 0)
 
-    init(
+    public init(
         context: ZMQContext, endpoint: String, kind: WorkerKind = .gpu, name: String, slots: Int = 1,
         delay: Double = 0, curve: CurveClientKeys? = nil, exitWhenDrained: Bool = true
     ) throws {
@@ -180,14 +180,14 @@ final class WorkerHarness: Sendable {
     }
 
     /// How `run()` ended, once it has.
-    var result: String? { outcome.withLock { $0 } }
+    public var result: String? { outcome.withLock { $0 } }
 
-    func stop() {
+    public func stop() {
         control.stop()
         done.wait()
     }
 
-    func waitUntilFinished(timeout: Double) -> Bool {
+    public func waitUntilFinished(timeout: Double) -> Bool {
         done.wait(timeout: .now() + timeout) == .success
     }
 }
