@@ -69,7 +69,7 @@ let package = Package(
         .executableTarget(
             name: "gebench",
             dependencies: [
-                "GECore",
+                "GECore", "GEBus",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -30,6 +30,9 @@ public final class BrokerServer {
         try socket.setRouterMandatory()
         try socket.setMaximumMessageSize(Int64(codec.maximumMessageBytes) + 4096)
         try socket.setHighWaterMarks(send: 100_000, receive: 100_000)
+        let interval = Int32(config.heartbeatInterval * 1000)
+        try socket.setTransportHeartbeat(
+            intervalMilliseconds: interval, timeoutMilliseconds: interval * Int32(config.livenessIntervals))
         if let curve { try curve.apply(to: socket) }
         try socket.bind(endpoint)
         self.endpoint = socket.lastEndpoint

@@ -99,6 +99,12 @@ public final class WorkerClient {
             try socket.setLinger(milliseconds: 200)
             try socket.setMaximumMessageSize(Int64(codec.maximumMessageBytes) + 4096)
             try socket.setHighWaterMarks(send: 100_000, receive: 100_000)
+            try socket.setReconnect(
+                intervalMilliseconds: Int32(config.reconnectDelay.lowerBound * 1000),
+                maximumMilliseconds: Int32(config.reconnectDelay.upperBound * 1000))
+            let interval = Int32(config.heartbeatInterval * 1000)
+            try socket.setTransportHeartbeat(
+                intervalMilliseconds: interval, timeoutMilliseconds: interval * Int32(config.livenessIntervals))
             if let curve = config.curve { try curve.apply(to: socket) }
             try socket.connect(config.endpoint)
             self.socket = socket
@@ -220,11 +226,9 @@ public final class WorkerClient {
     }
 
     private func pollTimeout() -> Int {
-        if socket == nil {
-            return max(1, Int((connectAt - clock.now).components.seconds * 1000
-                + (connectAt - clock.now).components.attoseconds / 1_000_000_000_000_000))
-        }
-        return max(1, Int(config.heartbeatInterval * 250))
+        guard socket == nil else { return max(1, Int(config.heartbeatInterval * 250)) }
+        let wait = (connectAt - clock.now).components
+        return max(1, Int(wait.seconds) * 1000 + Int(wait.attoseconds / 1_000_000_000_000_000))
     }
 
     private func send(_ message: BusMessage) {

@@ -117,15 +117,6 @@ public final class ZMQSocket {
         try set(ZMQ_ROUTER_MANDATORY, Int32(1), "router mandatory")
     }
 
-    /// A connecting socket queues messages only for completed connections.
-    public func setImmediate() throws(ZMQError) {
-        try set(ZMQ_IMMEDIATE, Int32(1), "immediate")
-    }
-
-    public func subscribe(_ prefix: [UInt8] = []) throws(ZMQError) {
-        try set(ZMQ_SUBSCRIBE, prefix, "subscribe")
-    }
-
     // MARK: Messages
 
     /// Sends the frames as one multipart message.
@@ -153,10 +144,5 @@ public final class ZMQSocket {
             frames.append(Data(bytes: zmq_msg_data(message), count: Int(size)))
         } while zmq_msg_more(message) != 0
         return frames
-    }
-
-    /// Receives the ZAP-relevant property of the last message (e.g. "User-Id").
-    func property(_ name: String) -> String? {
-        zmq_msg_gets(message, name).map { String(cString: $0) }
     }
 }
