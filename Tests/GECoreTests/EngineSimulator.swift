@@ -4,11 +4,7 @@ import Foundation
 /// Drives an engine with a fake LLM and fake trainers, completing outstanding
 /// work in a random order, and records every input so a run can be replayed.
 struct EngineSimulator {
-    enum Input: Equatable {
-        case step(freeLLMSlots: Int, freeEvaluationSlots: Int)
-        case answer(requestID: Int, LLMOutcome)
-        case evaluation(IndividualID, EvaluationOutcome)
-    }
+    typealias Input = EngineInput
 
     var engine: Engine
     let library: PromptLibrary
@@ -101,15 +97,6 @@ struct EngineSimulator {
 
     /// Feeds recorded inputs to an engine, as the daemon would after a restart.
     static func replay(_ inputs: some Sequence<Input>, into engine: inout Engine, library: PromptLibrary) {
-        for input in inputs {
-            switch input {
-            case .step(let llm, let evaluation):
-                _ = engine.step(freeLLMSlots: llm, freeEvaluationSlots: evaluation, library: library)
-            case .answer(let id, let outcome):
-                _ = engine.receiveAnswer(requestID: id, outcome: outcome)
-            case .evaluation(let id, let outcome):
-                _ = engine.receiveEvaluation(of: id, outcome: outcome)
-            }
-        }
+        for input in inputs { _ = engine.apply(input, library: library) }
     }
 }

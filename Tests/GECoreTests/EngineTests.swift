@@ -137,6 +137,21 @@ import Testing
         #expect(engine == afterAnswer)
     }
 
+    @Test func extractedCodeFromAWorkerReplacesTheSegment() throws {
+        var engine = try Engine(seed: seed, config: config(), rngSeed: 3)
+        let commands = engine.step(freeLLMSlots: 1, freeEvaluationSlots: 0, library: library)
+        guard case .generate(let request) = commands.first else {
+            Issue.record("expected a request, got \(commands)")
+            return
+        }
+        let code = engine.individuals[request.child].genome.code(ofSegment: request.prompt.segment) + "\nEXTRA = 1"
+        #expect(engine.receiveAnswer(requestID: request.id, outcome: .code(code)) == [.childReady(request.child)])
+        let child = engine.individuals[request.child]
+        #expect(child.genome.code(ofSegment: request.prompt.segment) == code)
+        #expect(child.genome.differingSegments(from: seed) == [request.prompt.segment])
+        #expect(child.variations.map(\.variation) == [.mutation])
+    }
+
     @Test func invalidObjectivesFailTheIndividual() throws {
         var engine = try Engine(seed: seed, config: config(), rngSeed: 3)
         _ = engine.step(freeLLMSlots: 0, freeEvaluationSlots: 1, library: library)

@@ -123,18 +123,18 @@ public struct Engine: Codable, Sendable, Equatable {
     public mutating func receiveAnswer(requestID: Int, outcome: LLMOutcome) -> [EngineEvent] {
         guard let request = openRequests.removeValue(forKey: requestID) else { return [] }
         let child = request.child
-        let answer: String
         switch outcome {
         case .failure(let reason):
             return failBreeding(child, reason: "llm: \(reason)")
+        case .code(let code):
+            individuals[child].genome = individuals[child].genome.replacingSegment(request.prompt.segment, with: code)
         case .answer(let text):
-            answer = text
-        }
-        switch Operators.apply(answer, to: individuals[child].genome, for: request.prompt) {
-        case .failure(let failure):
-            return failBreeding(child, reason: "extraction: \(failure)")
-        case .success(let genome):
-            individuals[child].genome = genome
+            switch Operators.apply(text, to: individuals[child].genome, for: request.prompt) {
+            case .failure(let failure):
+                return failBreeding(child, reason: "extraction: \(failure)")
+            case .success(let genome):
+                individuals[child].genome = genome
+            }
         }
         individuals[child].variations.append(
             Individual.Variation(

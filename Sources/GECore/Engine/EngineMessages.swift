@@ -17,7 +17,10 @@ public enum EngineCommand: Codable, Sendable, Equatable {
 
 /// What an LLM worker reports for a request.
 public enum LLMOutcome: Codable, Sendable, Equatable {
+    /// The LLM's whole answer; the engine extracts the code.
     case answer(String)
+    /// Code already extracted (and checked) by the worker.
+    case code(String)
     case failure(reason: String)
 }
 

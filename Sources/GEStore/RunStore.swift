@@ -1,0 +1,216 @@
+import Foundation
+import GECore
+import GRDB
+
+/// The durable state of one run: its settings, every engine input in order
+/// (the write-ahead log the engine is rebuilt from), periodic engine
+/// snapshots, and a queryable copy of individuals, jobs and workers.
+public final class RunStore: Sendable {
+    /// What a run was started with.
+    public struct RunSettings: Codable, Sendable, Equatable {
+        public var seedDirectory: String
+        public var seedName: String
+        public var configuration: EngineConfig
+        public var rngSeed: UInt64
+
+        public init(seedDirectory: String, seedName: String, configuration: EngineConfig, rngSeed: UInt64) {
+            self.seedDirectory = seedDirectory
+            self.seedName = seedName
+            self.configuration = configuration
+            self.rngSeed = rngSeed
+        }
+    }
+
+    public let path: String
+    private let pool: DatabasePool
+
+    /// Opens (creating and migrating) the database at `path`.
+    public init(path: String) throws {
+        self.path = path
+        pool = try StoreDatabase.open(at: path)
+        let migrator = StoreSchema.migrator
+        if try pool.read({ try migrator.hasBeenSuperseded($0) }) {
+            throw StoreError.newerSchema(path: path)
+        }
+        try migrator.migrate(pool)
+    }
+
+    /// The run's settings, if a run was started in this database.
+    public func settings() throws -> RunSettings? {
+        try pool.read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT seedDirectory, seedName, configuration, rngSeed FROM run") else {
+                return nil
+            }
+            let configuration = try JSONDecoder().decode(EngineConfig.self, from: Data((row["configuration"] as String).utf8))
+            return RunSettings(
+                seedDirectory: row["seedDirectory"], seedName: row["seedName"], configuration: configuration,
+                rngSeed: UInt64(bitPattern: row["rngSeed"]))
+        }
+    }
+
+    /// Starts the run: its settings and the prompt templates it uses.
+    public func createRun(_ settings: RunSettings, templates: [PromptTemplate]) throws {
+        let configuration = String(decoding: try JSONEncoder().encode(settings.configuration), as: UTF8.self)
+        let now = Date().timeIntervalSince1970
+        try pool.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO run (id, createdAt, seedDirectory, seedName, configuration, rngSeed, state, updatedAt)
+                    VALUES (1, ?, ?, ?, ?, ?, 'running', ?)
+                    """,
+                arguments: [now, settings.seedDirectory, settings.seedName, configuration,
+                            Int64(bitPattern: settings.rngSeed), now])
+            for template in templates {
+                try db.execute(
+                    sql: "INSERT INTO template (id, kind, category, persona, body, source, parentID) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    arguments: [template.id, template.kind.rawValue, template.category, template.persona, template.body,
+                                template.source, template.parentID])
+            }
+        }
+    }
+
+    /// The templates the run was started with.
+    public func templates() throws -> [PromptTemplate] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM template ORDER BY rowid").map { row in
+                try PromptTemplate(
+                    id: row["id"], kind: PromptKind(rawValue: row["kind"]) ?? .mutation, category: row["category"],
+                    persona: row["persona"], body: row["body"], source: row["source"], parentID: row["parentID"])
+            }
+        }
+    }
+
+    /// Commits one engine input and the state it led to, in one transaction:
+    /// the input, the changed individuals, the jobs it creates or finishes,
+    /// the run summary, and event lines. Nothing that depends on it may be
+    /// sent before this returns.
+    public func record(_ change: StoreChange) throws {
+        let encoder = JSONEncoder()
+        let input = String(decoding: try encoder.encode(change.input), as: UTF8.self)
+        let now = Date().timeIntervalSince1970
+        try pool.write { db in
+            try db.execute(sql: "INSERT INTO input (seq, at, body) VALUES (?, ?, ?)", arguments: [change.seq, now, input])
+            for individual in change.individuals {
+                try IndividualRow(individual, worker: change.workers[individual.id], now: now).save(db)
+            }
+            for job in change.jobs {
+                try db.execute(
+                    sql: """
+                        INSERT INTO job (id, kind, individual, state, worker, detail, createdAt, updatedAt)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                        ON CONFLICT(id) DO UPDATE SET state = excluded.state, worker = excluded.worker,
+                            detail = excluded.detail, updatedAt = excluded.updatedAt
+                        """,
+                    arguments: [job.id, job.kind, job.individual, job.state, job.worker, job.detail, now, now])
+            }
+            let engine = change.engine
+            try db.execute(
+                sql: """
+                    UPDATE run SET state = ?, stopReason = ?, population = ?, archive = ?, hallOfFame = ?,
+                        evaluations = ?, generation = ?, updatedAt = ?
+                    """,
+                arguments: [engine.isFinished ? "finished" : "running", engine.stopReason,
+                            Self.json(engine.population), Self.json(engine.archive), Self.json(engine.hallOfFame.ids),
+                            engine.evaluationsCompleted, engine.generation, now])
+            for event in change.events {
+                try db.execute(sql: "INSERT INTO event (at, type, body) VALUES (?, ?, ?)", arguments: [now, event.type, event.body])
+            }
+        }
+    }
+
+    /// Stores the whole engine as it is after input `seq`, so a restart
+    /// replays only what came after.
+    public func saveSnapshot(_ engine: Engine, seq: Int) throws {
+        let data = try JSONEncoder().encode(engine)
+        try pool.write { db in
+            try db.execute(sql: "INSERT OR REPLACE INTO snapshot (seq, engine) VALUES (?, ?)", arguments: [seq, data])
+            try db.execute(sql: "DELETE FROM snapshot WHERE seq < ?", arguments: [seq])
+        }
+    }
+
+    /// The newest snapshot and every input after it, in order.
+    public func recovery() throws -> (snapshot: (seq: Int, engine: Engine)?, inputs: [(seq: Int, input: EngineInput)]) {
+        try pool.read { db in
+            var snapshot: (Int, Engine)?
+            if let row = try Row.fetchOne(db, sql: "SELECT seq, engine FROM snapshot ORDER BY seq DESC LIMIT 1") {
+                snapshot = (row["seq"], try JSONDecoder().decode(Engine.self, from: row["engine"] as Data))
+            }
+            let after = snapshot?.0 ?? 0
+            let inputs = try Row.fetchAll(db, sql: "SELECT seq, body FROM input WHERE seq > ? ORDER BY seq", arguments: [after])
+                .map { row in (seq: row["seq"] as Int, input: try JSONDecoder().decode(EngineInput.self, from: Data((row["body"] as String).utf8))) }
+            return (snapshot, inputs)
+        }
+    }
+
+    /// Records a worker joining or leaving.
+    public func saveWorker(id: String, name: String, kind: String, host: String, gpu: String?, slots: Int, state: String) throws {
+        let now = Date().timeIntervalSince1970
+        try pool.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO worker (id, name, kind, host, gpu, slots, state, firstSeen, lastSeen)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT(id) DO UPDATE SET state = excluded.state, lastSeen = excluded.lastSeen
+                    """,
+                arguments: [id, name, kind, host, gpu, slots, state, now, now])
+        }
+    }
+
+    /// Every individual, in id order.
+    public func individuals() throws -> [IndividualRow] {
+        try pool.read { db in try IndividualRow.fetchAll(db, sql: "SELECT * FROM individual ORDER BY id") }
+    }
+
+    /// Rows of a table, for checks and exports.
+    public func count(_ table: String) throws -> Int {
+        try pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0 }
+    }
+
+    static func json<T: Encodable>(_ value: T) -> String {
+        // Arrays of integers: encoding cannot fail.
+        String(decoding: try! JSONEncoder().encode(value), as: UTF8.self)
+    }
+}
+
+/// What one engine input changed, to be committed at once.
+public struct StoreChange: Sendable {
+    public struct Job: Sendable {
+        public var id: String
+        public var kind: String
+        public var individual: IndividualID
+        public var state: String
+        public var worker: String?
+        public var detail: String?
+
+        public init(id: String, kind: String, individual: IndividualID, state: String, worker: String? = nil, detail: String? = nil) {
+            self.id = id
+            self.kind = kind
+            self.individual = individual
+            self.state = state
+            self.worker = worker
+            self.detail = detail
+        }
+    }
+
+    public var seq: Int
+    public var input: EngineInput
+    public var engine: Engine
+    public var individuals: [Individual]
+    public var jobs: [Job]
+    /// The worker that evaluated an individual, by id.
+    public var workers: [IndividualID: String]
+    public var events: [(type: String, body: String)]
+
+    public init(
+        seq: Int, input: EngineInput, engine: Engine, individuals: [Individual], jobs: [Job] = [],
+        workers: [IndividualID: String] = [:], events: [(type: String, body: String)] = []
+    ) {
+        self.seq = seq
+        self.input = input
+        self.engine = engine
+        self.individuals = individuals
+        self.jobs = jobs
+        self.workers = workers
+        self.events = events
+    }
+}

@@ -1,0 +1,88 @@
+import GRDB
+
+/// The database schema, as versioned migrations.
+enum StoreSchema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.create(table: "run") { t in
+                t.column("id", .integer).primaryKey().check { $0 == 1 }
+                t.column("createdAt", .double).notNull()
+                t.column("seedDirectory", .text).notNull()
+                t.column("seedName", .text).notNull()
+                t.column("configuration", .text).notNull()
+                t.column("rngSeed", .integer).notNull()
+                t.column("state", .text).notNull()
+                t.column("stopReason", .text)
+                t.column("population", .text).notNull().defaults(to: "[]")
+                t.column("archive", .text).notNull().defaults(to: "[]")
+                t.column("hallOfFame", .text).notNull().defaults(to: "[]")
+                t.column("evaluations", .integer).notNull().defaults(to: 0)
+                t.column("generation", .integer).notNull().defaults(to: 0)
+                t.column("updatedAt", .double).notNull()
+            }
+            try db.create(table: "input") { t in
+                t.column("seq", .integer).primaryKey()
+                t.column("at", .double).notNull()
+                t.column("body", .text).notNull()
+            }
+            try db.create(table: "snapshot") { t in
+                t.column("seq", .integer).primaryKey()
+                t.column("engine", .blob).notNull()
+            }
+            try db.create(table: "individual") { t in
+                t.column("id", .integer).primaryKey()
+                t.column("parents", .text).notNull()
+                t.column("origin", .text).notNull()
+                t.column("variations", .text).notNull()
+                t.column("status", .text).notNull()
+                t.column("fitness", .text)
+                t.column("failure", .text)
+                t.column("duplicateOf", .integer)
+                t.column("code", .text).notNull()
+                t.column("fingerprint", .text).notNull()
+                t.column("generation", .integer).notNull()
+                t.column("bornAfter", .integer).notNull()
+                t.column("worker", .text)
+                t.column("updatedAt", .double).notNull()
+            }
+            try db.create(table: "job") { t in
+                t.column("id", .text).primaryKey()
+                t.column("kind", .text).notNull()
+                t.column("individual", .integer).notNull()
+                t.column("state", .text).notNull()
+                t.column("worker", .text)
+                t.column("detail", .text)
+                t.column("createdAt", .double).notNull()
+                t.column("updatedAt", .double).notNull()
+            }
+            try db.create(table: "worker") { t in
+                t.column("id", .text).primaryKey()
+                t.column("name", .text).notNull()
+                t.column("kind", .text).notNull()
+                t.column("host", .text).notNull()
+                t.column("gpu", .text)
+                t.column("slots", .integer).notNull()
+                t.column("state", .text).notNull()
+                t.column("firstSeen", .double).notNull()
+                t.column("lastSeen", .double).notNull()
+            }
+            try db.create(table: "template") { t in
+                t.column("id", .text).primaryKey()
+                t.column("kind", .text).notNull()
+                t.column("category", .text)
+                t.column("persona", .text).notNull()
+                t.column("body", .text).notNull()
+                t.column("source", .text).notNull()
+                t.column("parentID", .text)
+            }
+            try db.create(table: "event") { t in
+                t.column("seq", .integer).primaryKey(autoincrement: true)
+                t.column("at", .double).notNull()
+                t.column("type", .text).notNull()
+                t.column("body", .text).notNull()
+            }
+        }
+        return migrator
+    }
+}
