@@ -66,7 +66,7 @@ struct BusCommand: ParsableCommand {
             _ = server.submit(id: "l\(index)", kind: .gpu, payload: Data())
             var done = false
             while !done {
-                done = try server.poll(timeoutMilliseconds: 100).contains { if case .completed = $0 { true } else { false } }
+                done = acknowledge(try server.poll(timeoutMilliseconds: 100), on: server) > 0
             }
             latencies.append(Self.seconds(ContinuousClock.now - start))
         }
@@ -79,7 +79,7 @@ struct BusCommand: ParsableCommand {
                 _ = server.submit(id: "t\(submitted)", kind: .gpu, payload: Data())
                 submitted += 1
             }
-            completed += try server.poll(timeoutMilliseconds: 100).count { if case .completed = $0 { true } else { false } }
+            completed += acknowledge(try server.poll(timeoutMilliseconds: 100), on: server)
         }
         let elapsed = Self.seconds(ContinuousClock.now - start)
         controls.forEach { $0.stop() }
@@ -92,6 +92,17 @@ struct BusCommand: ParsableCommand {
         let data = try JSONSerialization.data(withJSONObject: output, options: [.sortedKeys])
         FileHandle.standardOutput.write(data + Data("\n".utf8))
         Thread.sleep(forTimeInterval: 0.2)
+    }
+
+    /// Acknowledges completed jobs, as the daemon does once it stored them;
+    /// returns how many completed.
+    func acknowledge(_ actions: [BrokerAction], on server: BrokerServer) -> Int {
+        var count = 0
+        for case .completed(let id, _, _, let peer) in actions {
+            server.acknowledge(jobID: id, peer: peer)
+            count += 1
+        }
+        return count
     }
 
     static func seconds(_ duration: Duration) -> Double {

@@ -74,6 +74,7 @@ public final class BrokerHarness: Sendable {
             }
             produced += (try? running.poll(timeoutMilliseconds: 20, wakeup: wakeup)) ?? []
             actions.withLock { $0 += produced }
+            for case .completed(let id, _, _, let peer) in produced { running.acknowledge(jobID: id, peer: peer) }
             workerSnapshot.withLock { $0 = Array(running.core.workers.values) }
         }
     }
@@ -87,12 +88,12 @@ public final class BrokerHarness: Sendable {
 
     /// Completed job ids, in order.
     public var completed: [String] {
-        actions.withLock { $0.compactMap { if case .completed(let id, _, _) = $0 { id } else { nil } } }
+        actions.withLock { $0.compactMap { if case .completed(let id, _, _, _) = $0 { id } else { nil } } }
     }
 
     public func completions() -> [(id: String, payload: Data, worker: String)] {
         actions.withLock {
-            $0.compactMap { if case .completed(let id, let payload, let worker) = $0 { (id, payload, worker) } else { nil } }
+            $0.compactMap { if case .completed(let id, let payload, let worker, _) = $0 { (id, payload, worker) } else { nil } }
         }
     }
 

@@ -31,8 +31,10 @@ public struct WorkerInfo: Sendable, Equatable {
 public enum BrokerAction: Sendable, Equatable {
     /// Send a message to the peer with this routing identity.
     case send(to: Data, BusMessage)
-    /// A job's result arrived (the first one; later duplicates are only acknowledged).
-    case completed(jobID: String, payload: Data, worker: String)
+    /// A job's result arrived (the first one; later duplicates are only
+    /// acknowledged). The owner stores it, then acknowledges it to `peer`
+    /// (`BrokerServer.acknowledge`), so a crash in between loses nothing.
+    case completed(jobID: String, payload: Data, worker: String, peer: Data)
     /// A job was given up after `maxAttempts` workers died holding it.
     case abandoned(jobID: String, reason: String)
     case progress(jobID: String, message: String)
@@ -168,16 +170,16 @@ public struct BrokerCore: Sendable {
     }
 
     private mutating func complete(_ jobID: String, payload: Data, from identity: Data) -> [BrokerAction] {
-        var actions: [BrokerAction] = [.send(to: identity, .ack(jobID: jobID))]
         workers[identity]?.running.remove(jobID)
-        guard let entry = jobs.removeValue(forKey: jobID) else { return actions }
+        guard let entry = jobs.removeValue(forKey: jobID) else { return [.send(to: identity, .ack(jobID: jobID))] }
+        var actions: [BrokerAction] = []
         markFinished(jobID)
         queues[entry.kind]?.removeAll { $0 == jobID }
         if let holder = entry.worker, holder != identity {
             workers[holder]?.running.remove(jobID)
             actions.append(.send(to: holder, .cancel(jobID: jobID)))
         }
-        actions.append(.completed(jobID: jobID, payload: payload, worker: workers[identity]?.id ?? "unknown"))
+        actions.append(.completed(jobID: jobID, payload: payload, worker: workers[identity]?.id ?? "unknown", peer: identity))
         return actions + dispatch()
     }
 

@@ -60,14 +60,27 @@ public final class BrokerServer {
         perform(core.drain(workerID: workerID))
     }
 
+    /// Tells the worker that its result is stored (after `.completed`).
+    public func acknowledge(jobID: String, peer: Data) {
+        _ = perform([.send(to: peer, .ack(jobID: jobID))])
+    }
+
     /// Waits up to `timeoutMilliseconds` for messages (and for `wakeup`, if
     /// given), handles every message waiting, sends heartbeats and expires
     /// silent workers. Returns the actions for the owner (all but sends).
     public func poll(timeoutMilliseconds: Int, wakeup: WakeupPipe? = nil) throws(ZMQError) -> [BrokerAction] {
-        var items: [ZMQPoller.Item] = [.socket(socket)]
+        try poll(timeoutMilliseconds: timeoutMilliseconds, wakeup: wakeup, also: []).actions
+    }
+
+    /// Like `poll(timeoutMilliseconds:wakeup:)`, also waiting on other
+    /// sockets of the same thread; says which of them are readable.
+    public func poll(
+        timeoutMilliseconds: Int, wakeup: WakeupPipe?, also sockets: [ZMQSocket]
+    ) throws(ZMQError) -> (actions: [BrokerAction], readable: [Bool]) {
+        var items: [ZMQPoller.Item] = [.socket(socket)] + sockets.map { .socket($0) }
         if let wakeup { items.append(wakeup.pollItem) }
         let ready = try ZMQPoller.poll(items, timeoutMilliseconds: timeoutMilliseconds)
-        if ready.count > 1, ready[1] { wakeup?.drain() }
+        if wakeup != nil, ready.last == true { wakeup?.drain() }
         var actions: [BrokerAction] = []
         while let frames = try socket.receive(dontWait: true) {
             guard frames.count >= 2 else {
@@ -83,7 +96,7 @@ public final class BrokerServer {
                 log("dropped a message from peer \(identity.hexString): \(error)")
             }
         }
-        return actions + perform(core.tick(now: now))
+        return (actions + perform(core.tick(now: now)), Array(ready[1..<(1 + sockets.count)]))
     }
 
     /// Sends the `send` actions and returns the rest.
