@@ -37,11 +37,15 @@ let package = Package(
         .target(name: "GELLM", dependencies: ["GECore", "GEBus", "CCurl"]),
         .target(name: "GESeed", dependencies: ["GECore", .product(name: "TOMLKit", package: "TOMLKit")]),
         .target(name: "CSpawn"),
+        .target(
+            name: "GEService",
+            dependencies: ["GECore", "GEBus", "GEStore", "GESeed", .product(name: "TOMLKit", package: "TOMLKit")]
+        ),
         .target(name: "GETraining", dependencies: ["GECore", "GEBus", "GESeed", "CSpawn"]),
         .executableTarget(
             name: "Daemon",
             dependencies: [
-                "GECore", "GEBus", "GEStore", "GECLI",
+                "GECore", "GEBus", "GEStore", "GESeed", "GEService", "GECLI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -62,7 +66,7 @@ let package = Package(
         .executableTarget(
             name: "gectl",
             dependencies: [
-                "GEBus", "GECLI",
+                "GEBus", "GECore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

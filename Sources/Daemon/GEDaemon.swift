@@ -1,9 +1,86 @@
 import ArgumentParser
+import Foundation
 import GECLI
+import GECore
+import GEService
 
 @main
-struct GEDaemon: PlaceholderCommand {
-    static let issue = 4
+struct GEDaemon: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "ged", abstract: "The Guided Evolution daemon: holds the population and runs the steady-state evolution loop.", discussion: "Not implemented yet: arrives with issue #4.")
+        commandName: "ged",
+        abstract: "The Guided Evolution daemon: holds the population and runs the evolution loop.",
+        discussion: """
+            Starts the run in its state directory, or resumes it after a stop or a crash: every input is \
+            committed to SQLite before the work it leads to is sent, so nothing evaluated is lost and \
+            the remaining decisions are those an uninterrupted run would have made.
+
+            Settings come from the TOML file (--config, default /etc/ged/ged.toml if it exists); the \
+            flags below override it. Workers (ge-llm-worker, ge-gpu-worker) connect to the work \
+            endpoint at any time; gectl talks to the control endpoint.
+            """
+    )
+
+    @Option(help: "Configuration file.")
+    var config: String?
+
+    @Option(help: "Where the run's database lives.")
+    var stateDir: String?
+
+    @Option(help: "Seed folder (with seed.toml) for a new run.")
+    var seed: String?
+
+    @Option(help: "Folder of prompt templates for a new run.")
+    var prompts: String?
+
+    @Option(help: "Evaluations after which the run stops.")
+    var budget: Int?
+
+    @Option(help: "steady or generational.")
+    var mode: String?
+
+    @Option(help: "Seed of the run's random number generator (a new run only).")
+    var rngSeed: UInt64?
+
+    @Option(help: "Work endpoint workers connect to, e.g. tcp://*:5555.")
+    var work: String?
+
+    @Option(help: "Control endpoint for gectl, e.g. ipc:///run/ged/control.sock.")
+    var control: String?
+
+    @Option(help: "Event endpoint for gectl watch.")
+    var events: String?
+
+    @Flag(help: "Exit once the run is finished instead of staying up to answer gectl.")
+    var exitWhenFinished = false
+
+    func run() throws {
+        var settings = try loadSettings()
+        if let stateDir { settings.stateDirectory = stateDir }
+        if let seed { settings.seedDirectory = seed }
+        if let prompts { settings.promptsDirectory = prompts }
+        if let budget { settings.engine.evaluationBudget = budget }
+        if let mode {
+            guard let parsed = EngineConfig.Mode(rawValue: mode) else {
+                throw ValidationError("--mode must be steady or generational")
+            }
+            settings.engine.mode = parsed
+        }
+        if let rngSeed { settings.rngSeed = rngSeed }
+        if let work { settings.workEndpoint = work }
+        if let control { settings.controlEndpoint = control }
+        if let events { settings.eventsEndpoint = events }
+        try settings.validate()
+        let daemon = try Daemon(settings: settings, log: StandardErrorLog.line)
+        let handle = daemon.control
+        let signals = TerminationSignals { number in handle.stop(because: number == SIGTERM ? "SIGTERM" : "SIGINT") }
+        StandardErrorLog.line("ged listening: work \(daemon.workEndpoint), control \(settings.controlEndpoint)")
+        try daemon.run(exitWhenFinished: exitWhenFinished)
+        withExtendedLifetime(signals) {}
+    }
+
+    func loadSettings() throws -> DaemonSettings {
+        if let config { return try DaemonSettings.load(file: config) }
+        let standard = "/etc/ged/ged.toml"
+        return FileManager.default.fileExists(atPath: standard) ? try DaemonSettings.load(file: standard) : DaemonSettings()
+    }
 }

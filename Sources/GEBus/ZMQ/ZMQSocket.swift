@@ -117,6 +117,11 @@ public final class ZMQSocket {
         try set(ZMQ_ROUTER_MANDATORY, Int32(1), "router mandatory")
     }
 
+    /// A SUB socket receives messages starting with `prefix` (all when empty).
+    public func subscribe(_ prefix: String = "") throws(ZMQError) {
+        try set(ZMQ_SUBSCRIBE, Array(prefix.utf8), "subscribe")
+    }
+
     // MARK: Messages
 
     /// Sends the frames as one multipart message.

@@ -5,7 +5,7 @@
 /// engine's own seeded RNG, and the whole state is `Codable`, so a run is
 /// replayable: the same inputs in the same order give the same decisions.
 public struct Engine: Codable, Sendable, Equatable {
-    public let config: EngineConfig
+    public internal(set) var config: EngineConfig
     public internal(set) var rng: SeededRandom
     /// Every individual of the run, indexed by id; the seed is at 0.
     public internal(set) var individuals: [Individual]
@@ -78,6 +78,15 @@ public struct Engine: Codable, Sendable, Equatable {
     public var isFinished: Bool {
         (stopReason != nil || evaluationsCompleted >= config.evaluationBudget)
             && openRequests.isEmpty && !individuals.contains { $0.status == .evaluating }
+    }
+
+    /// Counters that change whenever the engine's state changes in a way that
+    /// matters: an input after which the summary is equal (and that asked
+    /// for no work) changed nothing and need not be recorded.
+    public var summary: [Int] {
+        [individuals.count, generation, evaluationsCompleted, openRequests.count, plannedPrompts.count,
+         followUps.count, evaluationQueue.count, population.count, archive.count, stopReason == nil ? 0 : 1,
+         config.evaluationBudget, config.lookahead] + rng.state.map { Int(truncatingIfNeeded: $0) }
     }
 
     /// Individuals queued for, or under, evaluation or still being bred.

@@ -5,6 +5,9 @@ public enum EngineInput: Codable, Sendable, Equatable {
     case answer(requestID: Int, LLMOutcome)
     case evaluation(IndividualID, EvaluationOutcome)
     case stop(reason: String)
+    /// Changes a setting that may change while running: `evaluation_budget`
+    /// or `lookahead`.
+    case configure(key: String, value: Int)
 }
 
 extension Engine {
@@ -19,6 +22,18 @@ extension Engine {
             return ([], receiveEvaluation(of: id, outcome: outcome))
         case .stop(let reason):
             return ([], stop(reason: reason))
+        case .configure(let key, let value):
+            var changed = config
+            switch key {
+            case "evaluation_budget": changed.evaluationBudget = max(value, evaluationsCompleted)
+            case "lookahead": changed.lookahead = max(0, value)
+            default: return ([], [])
+            }
+            config = changed
+            return ([], [])
         }
     }
+
+    /// The settings `configure` accepts.
+    public static let liveSettings = ["evaluation_budget", "lookahead"]
 }

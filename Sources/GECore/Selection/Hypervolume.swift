@@ -18,6 +18,18 @@ public enum Hypervolume {
         return volume(points, bound: bound)
     }
 
+    /// A reference point just worse than the worst value of each objective
+    /// (by a tenth of its range, or of its magnitude when it does not vary),
+    /// for reporting progress without a configured reference.
+    public static func reference(below fitness: [[Double]], weights: [Double]) -> [Double] {
+        weights.indices.map { index in
+            let values = fitness.map { $0[index] }
+            let low = values.min() ?? 0, high = values.max() ?? 0
+            let margin = high > low ? (high - low) / 10 : max(abs(low) / 10, 1)
+            return weights[index] > 0 ? low - margin : high + margin
+        }
+    }
+
     static func volume(_ points: [[Double]], bound: [Double]) -> Double {
         guard !points.isEmpty else { return 0 }
         let dimensions = bound.count

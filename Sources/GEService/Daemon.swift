@@ -1,0 +1,358 @@
+import Foundation
+import GEBus
+import GECore
+import GESeed
+import GEStore
+import Synchronization
+
+/// `ged`'s reactor: one thread owns the work, control and event sockets,
+/// applies every input to the engine, commits it, and only then sends the
+/// work it leads to.
+public final class Daemon {
+    /// The thread-safe part: stopping from a signal handler.
+    public final class Control: Sendable {
+        let wakeup: WakeupPipe
+        let stopping = Mutex<String?>(nil)
+
+        init() throws {
+            wakeup = try WakeupPipe()
+        }
+
+        /// Makes `run()` commit what it has and return.
+        public func stop(because reason: String) {
+            stopping.withLock { $0 = reason }
+            wakeup.signal()
+        }
+    }
+
+    public let control: Control
+    let settings: DaemonSettings
+    let manifest: SeedManifest
+    let store: RunStore
+    let library: PromptLibrary
+    var engine: Engine
+    let broker: BrokerServer
+    let controlSocket: ZMQSocket
+    let eventSocket: ZMQSocket
+    let notifier = SystemdNotifier()
+    let log: @Sendable (String) -> Void
+    var seq: Int
+    var paused = false
+    var inputsSinceSnapshot = 0
+    /// The worker that holds each evaluation job, for the records.
+    var evaluatedBy: [IndividualID: String] = [:]
+    let started = Date()
+    var lastHeartbeat = Date.distantPast
+    /// Kept alive while the daemon runs: it answers CURVE handshakes.
+    private let authenticator: ZAPHandler?
+
+    /// Opens the state directory, resumes its run or starts a new one, and
+    /// binds the sockets. Jobs that were in flight are queued again.
+    public init(settings: DaemonSettings, log: @escaping @Sendable (String) -> Void) throws {
+        self.settings = settings
+        self.log = log
+        self.control = try Control()
+        try FileManager.default.createDirectory(atPath: settings.stateDirectory, withIntermediateDirectories: true)
+        store = try RunStore(path: settings.stateDirectory + "/ged.sqlite")
+        if let saved = try store.settings() {
+            manifest = try SeedManifest.load(directory: saved.seedDirectory)
+            library = try PromptLibrary(templates: store.templates())
+            let recovery = try store.recovery()
+            var rebuilt = try recovery.snapshot?.engine ?? Engine(
+                seed: Genome(source: manifest.genomeSource(), marker: manifest.marker),
+                config: saved.configuration, rngSeed: saved.rngSeed)
+            for (_, input) in recovery.inputs { _ = rebuilt.apply(input, library: library) }
+            engine = rebuilt
+            seq = recovery.inputs.last?.seq ?? recovery.snapshot?.seq ?? 0
+            log("resumed the run of \(manifest.name) in \(settings.stateDirectory): \(engine.evaluationsCompleted) evaluations done, \(recovery.inputs.count) inputs replayed")
+        } else {
+            manifest = try SeedManifest.load(directory: settings.seedDirectory)
+            library = try PromptLibrary(files: PromptFiles.read(directory: settings.promptsDirectory))
+            var configuration = settings.engine
+            configuration.weights = manifest.weights
+            engine = try Engine(
+                seed: Genome(source: manifest.genomeSource(), marker: manifest.marker), config: configuration,
+                rngSeed: settings.rngSeed)
+            try store.createRun(
+                RunStore.RunSettings(
+                    seedDirectory: manifest.directory.path, seedName: manifest.directory.lastPathComponent,
+                    configuration: configuration, rngSeed: settings.rngSeed),
+                templates: library.templates)
+            seq = 0
+            log("started a new run of \(manifest.name) in \(settings.stateDirectory): budget \(configuration.evaluationBudget) evaluations, \(configuration.mode.rawValue) mode")
+        }
+
+        let context = try ZMQContext()
+        var curve: CurveServerKeys?
+        if let keys = settings.serverKeys {
+            let handler = ZAPHandler(authorizedKeys: try ZAPHandler.authorizedKeys(inDirectory: settings.authorizedKeys ?? ""), log: log)
+            try handler.start(context: context)
+            authenticator = handler
+            curve = CurveServerKeys(keys: try CurveKeyPair.load(from: keys))
+        } else {
+            authenticator = nil
+        }
+        broker = try BrokerServer(context: context, endpoint: settings.workEndpoint, config: settings.broker, curve: curve, log: log)
+        controlSocket = try ZMQSocket(context, .rep)
+        try controlSocket.setLinger(milliseconds: 0)
+        try Self.bind(controlSocket, settings.controlEndpoint)
+        eventSocket = try ZMQSocket(context, .pub)
+        try eventSocket.setLinger(milliseconds: 0)
+        try Self.bind(eventSocket, settings.eventsEndpoint)
+        resubmitInFlight()
+    }
+
+    /// Binds, creating the folder of an `ipc://` path and limiting the socket
+    /// file to its owner and group.
+    static func bind(_ socket: ZMQSocket, _ endpoint: String) throws {
+        if endpoint.hasPrefix("ipc://") {
+            let path = String(endpoint.dropFirst("ipc://".count))
+            try FileManager.default.createDirectory(
+                atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try? FileManager.default.removeItem(atPath: path)
+            try socket.bind(endpoint)
+            chmod(path, 0o660)
+        } else {
+            try socket.bind(endpoint)
+        }
+    }
+
+    /// The work endpoint actually bound.
+    public var workEndpoint: String { broker.endpoint }
+
+    /// Runs until stopped (SIGTERM, `gectl stop`) or, with `exitWhenFinished`,
+    /// until the run is finished.
+    public func run(exitWhenFinished: Bool) throws {
+        notifier.notify("READY=1\nSTATUS=\(statusLine)")
+        var announcedFinish = false
+        while true {
+            if let reason = control.stopping.withLock({ $0 }) {
+                log("stopping: \(reason)")
+                break
+            }
+            let (actions, readable) = try broker.poll(timeoutMilliseconds: 100, wakeup: control.wakeup, also: [controlSocket])
+            for action in actions { try handle(action) }
+            if readable[0] { try answerControl() }
+            if !paused { try schedule() }
+            if engine.isFinished, !announcedFinish {
+                announcedFinish = true
+                try store.saveSnapshot(engine, seq: seq)
+                log("run finished: \(engine.stopReason ?? "done"); \(engine.evaluationsCompleted) evaluations, \(engine.population.count) in the population")
+                publish("finished", ["reason": engine.stopReason ?? "done"])
+                if exitWhenFinished { break }
+            }
+            keepSystemdInformed()
+        }
+        try store.saveSnapshot(engine, seq: seq)
+        notifier.notify("STOPPING=1")
+    }
+
+    // MARK: Inputs
+
+    /// Applies an input: engine first (on a copy), then one commit of the
+    /// input and everything it changed, then the messages.
+    func apply(_ input: EngineInput, finishedJob: StoreChange.Job? = nil) throws {
+        var next = engine
+        let (commands, events) = next.apply(input, library: library)
+        if case .step = input, commands.isEmpty, next.summary == engine.summary { return }
+        var touched = Set<IndividualID>(engine.individuals.count..<next.individuals.count)
+        var jobs: [StoreChange.Job] = finishedJob.map { [$0] } ?? []
+        for command in commands {
+            switch command {
+            case .generate(let request):
+                touched.insert(request.child)
+                jobs.append(.init(id: "r\(request.id)", kind: "llm", individual: request.child, state: "queued"))
+            case .evaluate(let id, _):
+                touched.insert(id)
+                jobs.append(.init(id: "e\(id)", kind: "gpu", individual: id, state: "queued"))
+            }
+        }
+        switch input {
+        case .answer(let requestID, _):
+            if let child = engine.openRequests[requestID]?.child { touched.insert(child) }
+        case .evaluation(let id, _):
+            touched.insert(id)
+        case .stop:
+            touched.formUnion(next.individuals.indices.filter { next.individuals[$0].status != engine.individuals[$0].status })
+        case .step, .configure:
+            break
+        }
+        for event in events { touched.formUnion(event.individuals) }
+        seq += 1
+        try store.record(StoreChange(
+            seq: seq, input: input, engine: next, individuals: touched.sorted().map { next.individuals[$0] },
+            jobs: jobs, workers: evaluatedBy.filter { touched.contains($0.key) },
+            events: events.map { (type: $0.name, body: $0.summary) }))
+        engine = next
+        for command in commands { submit(command) }
+        for event in events { publish(event.name, ["detail": event.summary]) }
+        inputsSinceSnapshot += 1
+        if inputsSinceSnapshot >= settings.snapshotEvery {
+            try store.saveSnapshot(engine, seq: seq)
+            inputsSinceSnapshot = 0
+        }
+    }
+
+    /// Asks the engine for work while there are free slots.
+    func schedule() throws {
+        let free = freeSlots()
+        try apply(.step(freeLLMSlots: free.llm, freeEvaluationSlots: free.gpu))
+    }
+
+    /// Credit of live, undrained workers of each kind, less what is queued.
+    func freeSlots() -> (llm: Int, gpu: Int) {
+        var credit: [WorkerKind: Int] = [:]
+        for worker in broker.core.workers.values where !worker.draining {
+            credit[worker.kind, default: 0] += worker.credit
+        }
+        return (
+            max(0, (credit[.llm] ?? 0) - broker.core.queued(.llm)),
+            max(0, (credit[.gpu] ?? 0) - broker.core.queued(.gpu))
+        )
+    }
+
+    func submit(_ command: EngineCommand) {
+        switch command {
+        case .generate(let request):
+            let spec = LLMJobSpec(
+                prompt: request.prompt.text, sampling: request.prompt.sampling,
+                baseSource: engine.individuals[request.child].genome.source, marker: manifest.marker,
+                segment: request.prompt.segment, expectedNames: request.prompt.expectedNames)
+            _ = broker.submit(id: "r\(request.id)", kind: .llm, payload: Self.encode(spec))
+        case .evaluate(let id, let genome):
+            let spec = TrainingJobSpec(seed: manifest.directory.lastPathComponent, source: genome.source)
+            _ = broker.submit(id: "e\(id)", kind: .gpu, payload: Self.encode(spec))
+        }
+    }
+
+    /// After a restart: the LLM requests and evaluations that were in flight
+    /// go to the broker again under the same job ids, so a worker that still
+    /// holds one keeps it and its result is taken once.
+    func resubmitInFlight() {
+        for request in engine.openRequests.values.sorted(by: { $0.id < $1.id }) { submit(.generate(request)) }
+        for individual in engine.individuals where individual.status == .evaluating {
+            submit(.evaluate(individual.id, individual.genome))
+        }
+    }
+
+    func handle(_ action: BrokerAction) throws {
+        switch action {
+        case .completed(let jobID, let payload, let worker, let peer):
+            if let input = Self.input(forJob: jobID, payload: payload) {
+                if case .evaluation(let id, _) = input { evaluatedBy[id] = worker }
+                let individual = Int(jobID.dropFirst()) ?? -1
+                try apply(input, finishedJob: .init(
+                    id: jobID, kind: jobID.hasPrefix("r") ? "llm" : "gpu", individual: individual, state: "done", worker: worker))
+            }
+            broker.acknowledge(jobID: jobID, peer: peer)
+        case .abandoned(let jobID, let reason):
+            if let input = Self.failure(forJob: jobID, reason: "abandoned: \(reason)") { try apply(input) }
+        case .progress(let jobID, let message):
+            publish("progress", ["job": jobID, "message": message])
+        case .workerJoined(let worker):
+            log("worker \(worker.id) (\(worker.name), \(worker.kind.rawValue), \(worker.capabilities.slots) slot(s)) joined")
+            try store.saveWorker(
+                id: worker.id, name: worker.name, kind: worker.kind.rawValue, host: worker.host,
+                gpu: worker.capabilities.gpuName, slots: worker.capabilities.slots, state: "connected")
+            publish("worker-joined", ["worker": worker.id, "name": worker.name])
+        case .workerLeft(let worker, let reason):
+            log("worker \(worker.id) (\(worker.name)) left: \(reason)")
+            try store.saveWorker(
+                id: worker.id, name: worker.name, kind: worker.kind.rawValue, host: worker.host,
+                gpu: worker.capabilities.gpuName, slots: worker.capabilities.slots, state: "gone")
+            publish("worker-left", ["worker": worker.id, "reason": reason])
+        case .send:
+            break
+        }
+    }
+
+    /// The engine input a job's result payload stands for.
+    static func input(forJob jobID: String, payload: Data) -> EngineInput? {
+        let decoder = JSONDecoder()
+        if jobID.hasPrefix("r"), let request = Int(jobID.dropFirst()) {
+            guard let outcome = try? decoder.decode(LLMJobOutcome.self, from: payload) else {
+                return .answer(requestID: request, .failure(reason: "the LLM worker sent an unreadable result"))
+            }
+            if outcome.failure == nil, let code = outcome.code { return .answer(requestID: request, .code(code)) }
+            return .answer(requestID: request, .failure(reason: "\(outcome.failure?.rawValue ?? "failed"): \(outcome.reason ?? "no reason given")"))
+        }
+        if jobID.hasPrefix("e"), let id = Int(jobID.dropFirst()) {
+            guard let outcome = try? decoder.decode(TrainingJobOutcome.self, from: payload) else {
+                return .evaluation(id, .failure(reason: "the GPU worker sent an unreadable result"))
+            }
+            if outcome.failure == nil, let objectives = outcome.objectives { return .evaluation(id, .success(objectives: objectives)) }
+            return .evaluation(id, .failure(reason: "\(outcome.failure?.rawValue ?? "failed"): \(outcome.reason ?? "no reason given")"))
+        }
+        return nil
+    }
+
+    static func failure(forJob jobID: String, reason: String) -> EngineInput? {
+        if jobID.hasPrefix("r"), let request = Int(jobID.dropFirst()) { return .answer(requestID: request, .failure(reason: reason)) }
+        if jobID.hasPrefix("e"), let id = Int(jobID.dropFirst()) { return .evaluation(id, .failure(reason: reason)) }
+        return nil
+    }
+
+    static func encode<T: Encodable>(_ value: T) -> Data {
+        // Job specs are strings and numbers: encoding cannot fail.
+        try! JSONEncoder().encode(value)
+    }
+
+    // MARK: Events and systemd
+
+    func publish(_ type: String, _ fields: [String: String]) {
+        var object = fields
+        object["type"] = type
+        object["time"] = String(format: "%.3f", Date().timeIntervalSince1970)
+        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else { return }
+        try? eventSocket.send([Data(type.utf8), data], dontWait: true)
+    }
+
+    var statusLine: String {
+        "\(engine.evaluationsCompleted)/\(engine.config.evaluationBudget) evaluations, population \(engine.population.count), \(broker.core.workers.count) workers\(paused ? ", paused" : "")"
+    }
+
+    func keepSystemdInformed() {
+        guard Date().timeIntervalSince(lastHeartbeat) >= 1 else { return }
+        lastHeartbeat = Date()
+        notifier.notify("WATCHDOG=1\nSTATUS=\(statusLine)")
+    }
+}
+
+extension EngineEvent {
+    /// The event's type name.
+    var name: String {
+        switch self {
+        case .childReady: "child-ready"
+        case .childFailed: "child-failed"
+        case .childDuplicate: "child-duplicate"
+        case .evaluated: "evaluated"
+        case .evaluationFailed: "evaluation-failed"
+        case .populationChanged: "population-changed"
+        case .stopped: "stopped"
+        }
+    }
+
+    /// One line describing it.
+    var summary: String {
+        switch self {
+        case .childReady(let id): "#\(id) ready for evaluation"
+        case .childFailed(let id, let reason): "#\(id) failed before evaluation: \(reason)"
+        case .childDuplicate(let id, let original): "#\(id) repeats #\(original)"
+        case .evaluated(let id, let fitness): "#\(id) scored \(fitness)"
+        case .evaluationFailed(let id, let reason): "#\(id) failed: \(reason)"
+        case .populationChanged(let added, let removed): "population +\(added) -\(removed)"
+        case .stopped(let reason): "stopped: \(reason)"
+        }
+    }
+
+    /// The individuals it concerns.
+    var individuals: [IndividualID] {
+        switch self {
+        case .childReady(let id), .childFailed(let id, _), .childDuplicate(let id, _), .evaluated(let id, _),
+            .evaluationFailed(let id, _):
+            [id]
+        case .populationChanged(let added, let removed): added + removed
+        case .stopped: []
+        }
+    }
+}

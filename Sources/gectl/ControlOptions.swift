@@ -1,0 +1,85 @@
+import ArgumentParser
+import Foundation
+import GEBus
+
+/// Options every gectl command takes.
+struct ControlOptions: ParsableArguments {
+    @Option(help: "The daemon's control endpoint (default: $GED_CONTROL or ipc:///run/ged/control.sock).")
+    var control: String?
+
+    @Option(help: "Seconds to wait for the daemon.")
+    var timeout = 5.0
+
+    var endpoint: String {
+        control ?? ProcessInfo.processInfo.environment["GED_CONTROL"] ?? "ipc:///run/ged/control.sock"
+    }
+
+    /// Sends one request and returns the reply's body.
+    func request(_ command: String, _ arguments: [String] = []) throws -> Data {
+        let context = try ZMQContext()
+        let socket = try ZMQSocket(context, .req)
+        try socket.setLinger(milliseconds: 0)
+        if endpoint.hasPrefix("ipc://") {
+            let path = String(endpoint.dropFirst("ipc://".count))
+            guard FileManager.default.fileExists(atPath: path) else {
+                throw ControlFailure.unreachable("cannot reach ged at \(endpoint): no socket there; is ged running?")
+            }
+            guard access(path, R_OK | W_OK) == 0 else {
+                throw ControlFailure.unreachable("no permission to use \(path); join the ged group or use sudo")
+            }
+        }
+        try socket.connect(endpoint)
+        try socket.send([try JSONEncoder().encode(ControlRequest(command, arguments))])
+        let ready = try ZMQPoller.poll([.socket(socket)], timeoutMilliseconds: Int(timeout * 1000))
+        guard ready[0], let frames = try socket.receive(dontWait: true), let first = frames.first else {
+            throw ControlFailure.unreachable("cannot reach ged at \(endpoint): no answer within \(timeout) s; is it running?")
+        }
+        let reply = try JSONDecoder().decode(ControlReply.self, from: first)
+        guard reply.ok, let body = reply.body else { throw ControlFailure.refused(reply.error ?? "request failed") }
+        return body
+    }
+
+    func request<T: Decodable>(_ type: T.Type, _ command: String, _ arguments: [String] = []) throws -> T {
+        try JSONDecoder().decode(T.self, from: request(command, arguments))
+    }
+}
+
+/// Why a command failed; the exit status says which.
+enum ControlFailure: Error, CustomStringConvertible {
+    case refused(String)
+    case unreachable(String)
+
+    var description: String {
+        switch self {
+        case .refused(let message), .unreachable(let message): message
+        }
+    }
+
+    var exitCode: ExitCode {
+        switch self {
+        case .refused: ExitCode(1)
+        case .unreachable: ExitCode(3)
+        }
+    }
+}
+
+/// Runs a command body, turning failures into one line and an exit status.
+func reporting(_ body: () throws -> Void) throws {
+    do {
+        try body()
+    } catch let failure as ControlFailure {
+        FileHandle.standardError.write(Data("gectl: \(failure)\n".utf8))
+        throw failure.exitCode
+    }
+}
+
+/// Prints a value as JSON.
+func printJSON(_ data: Data) {
+    if let object = try? JSONSerialization.jsonObject(with: data),
+        let pretty = try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
+    {
+        print(String(decoding: pretty, as: UTF8.self))
+    } else {
+        print(String(decoding: data, as: UTF8.self))
+    }
+}

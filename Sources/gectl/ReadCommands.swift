@@ -1,0 +1,115 @@
+import ArgumentParser
+import Foundation
+import GEBus
+
+struct StatusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status", abstract: "The run: evaluations, best per objective, hypervolume, workers, queue.")
+    @OptionGroup var options: ControlOptions
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() throws {
+        try reporting {
+            let data = try options.request("status")
+            if json { return printJSON(data) }
+            let status = try JSONDecoder().decode(StatusReport.self, from: data)
+            print("run:         \(status.seed), \(status.mode) mode, \(status.state)" + (status.stopReason.map { " (\($0))" } ?? ""))
+            print("evaluations: \(status.evaluations) of \(status.budget), generation \(status.generation)")
+            for best in status.best {
+                print("best \(best.objective): \(formatted(best.value)) (#\(best.individual))")
+            }
+            if let hypervolume = status.hypervolume { print("hypervolume: \(formatted(hypervolume)) (against a point just worse than the worst values seen)") }
+            print("workers:     \(status.workersBusy) busy, \(status.workersIdle) idle")
+            print("queue:       \(status.queuedLLM) LLM, \(status.queuedGPU) GPU jobs waiting")
+        }
+    }
+}
+
+struct WorkersCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "workers", abstract: "The connected workers.")
+    @OptionGroup var options: ControlOptions
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() throws {
+        try reporting {
+            let data = try options.request("workers")
+            if json { return printJSON(data) }
+            var table = Table("ID", "NAME", "KIND", "HOST", "GPU", "SLOTS", "RUNNING", "STATE")
+            for worker in try JSONDecoder().decode([WorkerReport].self, from: data) {
+                table.add(worker.id, worker.name, worker.kind, worker.host, worker.gpu ?? "-", String(worker.slots),
+                          String(worker.running), worker.draining ? "draining" : "active")
+            }
+            print(table.render())
+        }
+    }
+}
+
+/// Shared body of `population` and `front`.
+struct IndividualList {
+    static func print(_ data: Data, json: Bool) throws {
+        if json { return printJSON(data) }
+        var table = Table("ID", "OBJECTIVES", "ORIGIN", "PARENTS", "AGE", "TEMPLATE")
+        for individual in try JSONDecoder().decode([IndividualReport].self, from: data) {
+            table.add(
+                String(individual.id), individual.objectives?.map(formatted).joined(separator: ", ") ?? "-",
+                individual.origin, individual.parents.map(String.init).joined(separator: ","),
+                String(individual.age), individual.template ?? "-")
+        }
+        Swift.print(table.render())
+    }
+}
+
+struct PopulationCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "population", abstract: "The current population.")
+    @OptionGroup var options: ControlOptions
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() throws {
+        try reporting { try IndividualList.print(try options.request("population"), json: json) }
+    }
+}
+
+struct FrontCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "front", abstract: "The Pareto front of every individual evaluated in the run.")
+    @OptionGroup var options: ControlOptions
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() throws {
+        try reporting { try IndividualList.print(try options.request("front"), json: json) }
+    }
+}
+
+struct ShowCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "show", abstract: "One individual: how it was made, its diff against its parent, failure, code.")
+    @OptionGroup var options: ControlOptions
+    @Flag(help: "Print JSON.") var json = false
+    @Argument(help: "Individual id.") var id: Int
+
+    func run() throws {
+        try reporting {
+            let data = try options.request("show", [String(id)])
+            if json { return printJSON(data) }
+            let detail = try JSONDecoder().decode(IndividualDetail.self, from: data)
+            let report = detail.report
+            print("#\(report.id): \(report.status), \(report.origin) of \(report.parents.map { "#\($0)" }.joined(separator: ", "))")
+            if let objectives = report.objectives { print("objectives: \(objectives.map(formatted).joined(separator: ", "))") }
+            if let failure = report.failure { print("failure: \(failure)") }
+            for step in detail.variations { print("made by: \(step)") }
+            if !detail.diff.isEmpty { print("\ndiff against #\(report.parents[0]):\n\(detail.diff)") }
+        }
+    }
+}
+
+struct LineageCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lineage", abstract: "An individual and its ancestors back to the seed.")
+    @OptionGroup var options: ControlOptions
+    @Flag(help: "Print JSON.") var json = false
+    @Argument(help: "Individual id.") var id: Int
+
+    func run() throws {
+        try reporting { try IndividualList.print(try options.request("lineage", [String(id)]), json: json) }
+    }
+}
