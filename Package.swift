@@ -89,7 +89,9 @@ let package = Package(
         ),
         .testTarget(
             name: "CLITests",
-            dependencies: ["Daemon", "LLMWorker", "GPUWorker", "gectl", "gebench", "GEBus", "GEBusTestSupport"]
+            dependencies: [
+                "Daemon", "LLMWorker", "GPUWorker", "gectl", "gebench", "GEBus", "GEBusTestSupport", "GECore", "GEStore",
+            ]
         ),
     ]
 )

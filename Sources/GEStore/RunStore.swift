@@ -128,6 +128,15 @@ public final class RunStore: Sendable {
         }
     }
 
+    /// Every input of the run, in order.
+    public func allInputs() throws -> [(seq: Int, input: EngineInput)] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT seq, body FROM input ORDER BY seq").map { row in
+                (seq: row["seq"] as Int, input: try JSONDecoder().decode(EngineInput.self, from: Data((row["body"] as String).utf8)))
+            }
+        }
+    }
+
     /// The newest snapshot and every input after it, in order.
     public func recovery() throws -> (snapshot: (seq: Int, engine: Engine)?, inputs: [(seq: Int, input: EngineInput)]) {
         try pool.read { db in

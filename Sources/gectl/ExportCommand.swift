@@ -9,11 +9,12 @@ struct ExportCommand: ParsableCommand {
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case json, csv }
     @Option(help: "json or csv.") var format: Format = .json
+    @Flag(help: "Same as --format json.") var json = false
 
     func run() throws {
         try reporting {
             let data = try options.request("all")
-            guard format == .csv else { return printJSON(data) }
+            guard format == .csv, !json else { return printJSON(data) }
             let individuals = try JSONDecoder().decode([IndividualReport].self, from: data)
             let count = individuals.compactMap(\.objectives?.count).max() ?? 0
             print((["id", "status", "origin", "parents", "generation", "template"] + (0..<count).map { "objective_\($0)" } + ["failure"])

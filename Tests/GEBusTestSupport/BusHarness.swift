@@ -107,7 +107,12 @@ public final class BrokerHarness: Sendable {
 }
 
 public struct HarnessError: Error, CustomStringConvertible {
-    let message: String
+    public let message: String
+
+    public init(message: String) {
+        self.message = message
+    }
+
     public var description: String { message }
 }
 

@@ -1,0 +1,97 @@
+import Foundation
+import GEBusTestSupport
+import GECore
+import GEStore
+import Testing
+
+@Suite(.serialized) struct DaemonEndToEndTests {
+    @Test func aRunOf40EvaluationsCompletesWithANondominatedFrontAndFullLineage() throws {
+        let run = try LocalRun(budget: 40)
+        try run.startDaemon()
+        try run.startWorkers()
+        let finished = eventually(timeout: 180) { run.state()?["state"] as? String == "finished" }
+        #expect(finished, "\(run.daemonLog)")
+        let status = try #require(run.state())
+        #expect(status["evaluations"] as? Int == 40)
+
+        let all = try #require(try run.json("export") as? [[String: Any]])
+        let evaluated = all.filter { $0["objectives"] is [Double] }
+        #expect(evaluated.count >= 30, "most of the 40 evaluations succeed")
+        let front = try #require(try run.json("front") as? [[String: Any]])
+        #expect(!front.isEmpty)
+        let weights = [1.0, -1.0]
+        for member in front {
+            let point = Dominance.weighted([member["objectives"] as! [Double]], by: weights)[0]
+            for other in evaluated {
+                let otherPoint = Dominance.weighted([other["objectives"] as! [Double]], by: weights)[0]
+                #expect(!Dominance.dominates(otherPoint, point), "#\(other["id"]!) dominates front member #\(member["id"]!)")
+            }
+        }
+        let ids = Set(all.map { $0["id"] as! Int })
+        #expect(ids == Set(0..<all.count))
+        for individual in all where individual["id"] as! Int != 0 {
+            let parents = individual["parents"] as! [Int]
+            #expect(!parents.isEmpty && parents.allSatisfy(ids.contains), "#\(individual["id"]!) has lineage")
+        }
+        let csv = try run.gectl("export", "--format", "csv")
+        #expect(csv.stdout.split(separator: "\n").count == all.count + 1)
+
+        let show = try run.gectl("show", String(front[0]["id"] as! Int))
+        #expect(show.status == 0 && show.stdout.contains("made by:"))
+        let lineage = try run.gectl("lineage", String(front[0]["id"] as! Int))
+        #expect(lineage.stdout.split(separator: "\n").last?.hasPrefix("0 ") == true, "the lineage ends at the seed")
+        let plot = run.directory + "/front.svg"
+        #expect(try run.gectl("plot", "--output", plot).status == 0)
+        #expect(try String(contentsOfFile: plot, encoding: .utf8).contains("<polyline"))
+        let missing = try run.gectl("show", "99999")
+        #expect(missing.status == 1 && missing.stderr.hasPrefix("gectl: no individual 99999"))
+
+        #expect(try run.gectl("stop").status == 0)
+        #expect(eventually(timeout: 10) { !(run.daemon?.isRunning ?? false) })
+        let unreachable = try run.gectl("status")
+        #expect(unreachable.status == 3 && unreachable.stderr.contains("cannot reach ged"))
+    }
+
+    @Test func killingTheDaemonAtAnyMomentLosesNothingAndTheRunFinishesItsBudget() throws {
+        let run = try LocalRun(budget: 40)
+        try run.startDaemon()
+        try run.startWorkers()
+        var rng = SystemRandomNumberGenerator()
+        for crash in 0..<4 {
+            #expect(eventually(timeout: 60) { (run.state()?["evaluations"] as? Int ?? 0) >= 4 * (crash + 1) }, "\(run.daemonLog)")
+            Thread.sleep(forTimeInterval: Double.random(in: 0.05...0.6, using: &rng))
+            let before = try evaluatedObjectives(run)
+            run.killDaemon()
+            try run.startDaemon()
+            let after = try evaluatedObjectives(run)
+            for (id, objectives) in before {
+                #expect(after[id] == objectives, "#\(id) was evaluated before crash \(crash) and must survive it")
+            }
+        }
+        #expect(eventually(timeout: 180) { run.state()?["state"] as? String == "finished" }, "\(run.daemonLog)")
+        #expect(run.state()?["evaluations"] as? Int == 40)
+
+        let store = try RunStore(path: run.database)
+        let evaluations = try store.allInputs().compactMap { record -> IndividualID? in
+            if case .evaluation(let id, _) = record.input { id } else { nil }
+        }
+        #expect(evaluations.count == 40, "every evaluation was recorded once")
+        #expect(Set(evaluations).count == evaluations.count, "no individual was evaluated twice")
+        let rows = try store.individuals()
+        let evaluatedIDs = Set(evaluations)
+        #expect(rows.filter { evaluatedIDs.contains($0.id) }.allSatisfy { $0.status == "evaluated" || $0.status == "failed" })
+        #expect(rows.filter { $0.status == "evaluated" }.allSatisfy { evaluatedIDs.contains($0.id) })
+        _ = try run.gectl("stop")
+    }
+
+    /// Objectives of every evaluated individual, from the daemon.
+    func evaluatedObjectives(_ run: LocalRun) throws -> [Int: [Double]] {
+        guard eventually(timeout: 20, { run.state() != nil }) else { return [:] }
+        let all = try run.json("export") as? [[String: Any]] ?? []
+        var result: [Int: [Double]] = [:]
+        for individual in all {
+            if let objectives = individual["objectives"] as? [Double] { result[individual["id"] as! Int] = objectives }
+        }
+        return result
+    }
+}

@@ -1,0 +1,111 @@
+import Foundation
+import GEBusTestSupport
+
+/// A daemon with workers as real processes on this machine, in a temporary
+/// folder: what an operator would start by hand.
+final class LocalRun {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+    static let seeds = repository.appendingPathComponent("Tests/GETrainingTests/Fixtures/seeds").path
+
+    let directory: String
+    let port = Int.random(in: 20_000..<45_000)
+    private(set) var daemon: Process?
+    private(set) var workers: [Process] = []
+    private(set) var daemonLogs: [String] = []
+
+    init(budget: Int, mode: String = "steady") throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("ged-run-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let config = """
+            [paths]
+            state_directory = "\(directory)/state"
+            seed = "\(Self.seeds)/tiny"
+            prompts = "\(Self.repository.path)/prompts"
+            [evolution]
+            mode = "\(mode)"
+            evaluation_budget = \(budget)
+            initial_population = 8
+            population_size = 8
+            offspring_per_generation = 8
+            elites = 6
+            [bus]
+            work = "tcp://127.0.0.1:\(port)"
+            control = "ipc://\(directory)/control.sock"
+            events = "ipc://\(directory)/events.sock"
+            heartbeat_seconds = 0.3
+            """
+        try config.write(toFile: directory + "/ged.toml", atomically: true, encoding: .utf8)
+    }
+
+    deinit {
+        for process in workers + [daemon].compactMap({ $0 }) where process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    var control: String { "ipc://\(directory)/control.sock" }
+    var workEndpoint: String { "tcp://127.0.0.1:\(port)" }
+    var database: String { directory + "/state/ged.sqlite" }
+
+    func startDaemon() throws {
+        let log = directory + "/ged-\(daemonLogs.count).log"
+        daemonLogs.append(log)
+        daemon = try launch("ged", ["--config", directory + "/ged.toml"], log: log)
+        guard eventually(timeout: 20, { FileManager.default.fileExists(atPath: directory + "/control.sock") }) else {
+            throw HarnessError(message: "ged did not start: \(daemonLog)")
+        }
+    }
+
+    func startWorkers(llm: Int = 1, gpu: Int = 2) throws {
+        for index in 0..<llm {
+            workers.append(try launch("ge-llm-worker", ["--connect", workEndpoint, "--provider", "baseline", "--name", "llm\(index)"],
+                                      log: directory + "/llm\(index).log"))
+        }
+        for index in 0..<gpu {
+            workers.append(try launch("ge-gpu-worker", [
+                "--connect", workEndpoint, "--device", "cpu", "--seeds", Self.seeds, "--sandbox", "none",
+                "--name", "cpu\(index)", "--work-dir", directory + "/jobs\(index)",
+            ], log: directory + "/gpu\(index).log"))
+        }
+    }
+
+    func killDaemon() {
+        guard let daemon else { return }
+        kill(daemon.processIdentifier, SIGKILL)
+        daemon.waitUntilExit()
+    }
+
+    /// Runs gectl against this daemon.
+    func gectl(_ arguments: String...) throws -> ProcessRunner.Output {
+        try ProcessRunner.run("gectl", Array(arguments) + ["--control", control])
+    }
+
+    func json(_ arguments: String...) throws -> Any {
+        let output = try ProcessRunner.run("gectl", Array(arguments) + ["--control", control, "--json"])
+        return try JSONSerialization.jsonObject(with: Data(output.stdout.utf8))
+    }
+
+    /// The run's state from `gectl status --json`, or nil while unreachable.
+    func state() -> [String: Any]? {
+        (try? json("status")) as? [String: Any]
+    }
+
+    var daemonLog: String {
+        daemonLogs.compactMap { try? String(contentsOfFile: $0, encoding: .utf8) }.joined(separator: "\n---\n")
+    }
+
+    private func launch(_ executable: String, _ arguments: [String], log: String) throws -> Process {
+        FileManager.default.createFile(atPath: log, contents: nil)
+        let process = Process()
+        process.executableURL = ProcessRunner.productsDirectory.appendingPathComponent(executable)
+        process.arguments = arguments
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        return process
+    }
+}
