@@ -1,0 +1,35 @@
+import Foundation
+import Testing
+
+@Suite struct CommandLineTests {
+    @Test(arguments: ["ged", "gectl", "ge-llm-worker", "ge-gpu-worker", "gebench"])
+    func everyExecutableExplainsItself(executable: String) throws {
+        let help = try ProcessRunner.run(executable, ["--help"])
+        #expect(help.status == 0)
+        #expect(help.stdout.contains("USAGE: \(executable)"))
+        #expect(help.stdout.contains("OVERVIEW:"))
+    }
+
+    @Test func badConfigurationIsOneLineNamingTheKey() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cfg-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("ged.toml").path
+        for (text, message) in [
+            ("[evolution]\ncolour = 1\n", "Error: evolution.colour: unknown key"),
+            ("[variation]\np_cx = 1.5\n", "Error: p_cx: must be a probability between 0 and 1, got 1.5"),
+            ("[evolution]\nmode = \"fast\"\n", "Error: evolution.mode: must be \"steady\" or \"generational\""),
+            ("[variation]\nmax_tokens = [1400, 600]\n", "Error: variation.max_tokens: must be [low, high] with low <= high"),
+        ] {
+            try text.write(toFile: file, atomically: true, encoding: .utf8)
+            let result = try ProcessRunner.run("ged", ["--config", file, "--state-dir", directory.path + "/state"])
+            #expect(result.status != 0)
+            #expect(result.stderr.hasPrefix(message), "\(result.stderr)")
+            #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
+        }
+        let missing = try ProcessRunner.run("ged", ["--config", directory.path + "/none.toml"])
+        #expect(missing.stderr.contains("none.toml: cannot read the configuration file"))
+        let noSeed = try ProcessRunner.run("ged", ["--state-dir", directory.path + "/state", "--seed", "/nonexistent"])
+        #expect(noSeed.status != 0 && noSeed.stderr.contains("no seed.toml in /nonexistent"))
+    }
+}
