@@ -16,6 +16,6 @@ struct GEBench: ParsableCommand {
             algorithm and seed are used by `select`, reference by `hypervolume`.
             Indices in the output are 0-based positions in the input's fitness list.
             """,
-        subcommands: [SortCommand.self, SelectCommand.self, HypervolumeCommand.self, BusCommand.self]
+        subcommands: [SortCommand.self, SelectCommand.self, HypervolumeCommand.self, BusCommand.self, UtilizationCommand.self]
     )
 }

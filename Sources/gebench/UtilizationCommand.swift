@@ -1,0 +1,102 @@
+import ArgumentParser
+import Foundation
+import GECore
+
+/// `gebench utilization`: how busy the engine keeps GPU workers, steady
+/// state against the generational loop, on a simulated clock.
+struct UtilizationCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "utilization",
+        abstract: "Fraction of GPU-worker time spent busy, steady vs generational, in one simulated run.",
+        discussion: """
+            Drives the real engine (GECore) with simulated workers on a simulated clock: evaluation times \
+            are log-normal, clipped to [--min-seconds, --max-seconds]; LLM answers take --llm-seconds. \
+            Both modes see the same worker count, budget and random durations. Prints one JSON object.
+            """
+    )
+
+    @Option(help: "Simulated GPU workers.") var workers = 16
+    @Option(help: "Evaluations per mode.") var budget = 800
+    @Option(help: "Shortest evaluation (seconds).") var minSeconds = 0.05
+    @Option(help: "Longest evaluation (seconds).") var maxSeconds = 0.5
+    @Option(help: "Seconds an LLM answer takes.") var llmSeconds = 0.01
+    @Option(help: "Generational mode: offspring per generation (the reference uses 8).") var offspring = 8
+    @Option(help: "Folder of prompt templates.") var prompts = "prompts"
+    @Option(help: "Random seed.") var seed: UInt64 = 1
+
+    func run() throws {
+        let files = try FileManager.default.subpathsOfDirectory(atPath: prompts).filter { $0.hasSuffix(".txt") }
+            .map { (path: prompts + "/" + $0, text: try String(contentsOfFile: prompts + "/" + $0, encoding: .utf8)) }
+        let library = try PromptLibrary(files: files)
+        var output: [String: Any] = ["workers": workers, "budget": budget]
+        for mode in EngineConfig.Mode.allCases {
+            var config = EngineConfig()
+            config.mode = mode
+            config.evaluationBudget = budget
+            config.offspringPerGeneration = offspring
+            let result = try simulate(config: config, library: library)
+            output[mode.rawValue] = [
+                "busy_fraction": result.busy, "simulated_seconds": result.seconds, "evaluations": result.evaluations,
+            ]
+        }
+        let data = try JSONSerialization.data(withJSONObject: output, options: [.sortedKeys])
+        FileHandle.standardOutput.write(data + Data("\n".utf8))
+    }
+
+    struct Event: Comparable {
+        let time: Double
+        let order: Int
+        let kind: Kind
+        enum Kind { case answer(LLMRequest), evaluated(IndividualID, worker: Int) }
+        static func < (a: Event, b: Event) -> Bool { (a.time, a.order) < (b.time, b.order) }
+        static func == (a: Event, b: Event) -> Bool { (a.time, a.order) == (b.time, b.order) }
+    }
+
+    func simulate(config: EngineConfig, library: PromptLibrary) throws -> (busy: Double, seconds: Double, evaluations: Int) {
+        let seedGenome = Genome(source: "import torch\n# --OPTION--\nclass A:\n    width = 16\n# --OPTION--\nclass B:\n    depth = 3\n")
+        var engine = try Engine(seed: seedGenome, config: config, rngSeed: seed)
+        var durations = SeededRandom(seed: seed ^ 0x5EED)
+        var events: [Event] = []
+        var order = 0
+        var now = 0.0, busy = 0.0
+        var idle = Array(0..<workers)
+        func push(_ time: Double, _ kind: Event.Kind) {
+            order += 1
+            let event = Event(time: time, order: order, kind: kind)
+            events.insert(event, at: events.firstIndex { $0 > event } ?? events.count)
+        }
+        while !engine.isFinished {
+            for command in engine.step(freeLLMSlots: 1_000, freeEvaluationSlots: idle.count, library: library) {
+                switch command {
+                case .generate(let request):
+                    push(now + llmSeconds, .answer(request))
+                case .evaluate(let id, _):
+                    let worker = idle.removeFirst()
+                    let duration = evaluationTime(&durations)
+                    busy += duration
+                    push(now + duration, .evaluated(id, worker: worker))
+                }
+            }
+            guard !events.isEmpty else { break }
+            let event = events.removeFirst()
+            now = event.time
+            switch event.kind {
+            case .answer(let request):
+                let code = engine.individuals[request.child].genome.code(ofSegment: request.prompt.segment)
+                _ = engine.receiveAnswer(requestID: request.id, outcome: .code(code + "\nTUNED_\(request.id) = 1"))
+            case .evaluated(let id, let worker):
+                idle.append(worker)
+                let hash = UInt64(engine.individuals[id].genome.fingerprint, radix: 16)!
+                _ = engine.receiveEvaluation(of: id, outcome: .success(objectives: [Double(hash % 1000) / 1000, Double(hash >> 54)]))
+            }
+        }
+        return (busy / (Double(workers) * now), now, engine.evaluationsCompleted)
+    }
+
+    /// Log-normal with its median at the geometric middle of the range, clipped to it.
+    func evaluationTime(_ rng: inout SeededRandom) -> Double {
+        let median = (minSeconds * maxSeconds).squareRoot()
+        let normal = (-2 * log(max(rng.unit(), 1e-12))).squareRoot() * cos(2 * .pi * rng.unit())
+        return min(max(median * exp(0.6 * normal), minSeconds), maxSeconds)
+    }
+}
