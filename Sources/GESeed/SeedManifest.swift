@@ -22,6 +22,9 @@ import TOMLKit
 ///     data = "data"                     # relative to the seed folder, or absolute
 ///     result = "result.json"            # the file {output} names
 ///
+///     # Placeholders: {output} {device} {epochs} {data}, and {seed_dir}, the
+///     # seed folder on the worker (for helpers shared between seeds).
+///
 ///     [[objectives]]
 ///     name = "accuracy"
 ///     key = "test_accuracy"             # key in the result file

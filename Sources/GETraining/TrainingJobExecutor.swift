@@ -87,6 +87,7 @@ public final class TrainingJobExecutor: JobExecutor {
             let values = [
                 "output": phase.output, "device": settings.device, "epochs": String(spec.epochs ?? manifest.epochs),
                 "data": manifest.data.map { $0.hasPrefix("/") ? $0 : manifest.directory.path + "/" + $0 } ?? "",
+                "seed_dir": manifest.directory.path,
             ]
             let command = CommandTemplate.render(phase.command.template, values: values)
             let ending: ChildProcess.Ending

@@ -1,0 +1,166 @@
+"""Trains a variant of ExquisiteNetV2 on CIFAR-10 and writes its scores.
+
+The reference recipe (92.52 % test accuracy for the seed): images resized to
+224x224 with random horizontal flips, light colour jitter and translation;
+SGD (lr 0.1, momentum 0.9, Nesterov, weight decay 1e-4, from get_optimizer);
+the learning rate times 0.7 when the training loss has not improved for 4
+epochs; training stops when the learning rate falls below 0.001. 20 % of the
+training set (seed 21) is held out for validation; the weights of the best
+validation epoch are scored on the test set. Batch 216, mixed precision on CUDA.
+
+The data is the "python version" of CIFAR-10 (pickled batches), read directly:
+nothing is downloaded. --smoke trains on a few synthetic batches on the CPU in
+seconds, for tests.
+"""
+import argparse
+import json
+import os
+import pickle
+import sys
+import time
+
+import torch
+import torch.nn.functional as F
+
+sys.path.insert(0, ".")
+import network  # noqa: E402  (the variant, written into the job folder)
+
+MEAN = torch.tensor([0.4914, 0.4822, 0.4465]).view(1, 3, 1, 1)
+STD = torch.tensor([0.2470, 0.2435, 0.2616]).view(1, 3, 1, 1)
+
+
+def parse():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", default="data/cifar-10-batches-py", help="folder of the pickled CIFAR-10 batches")
+    parser.add_argument("--device", default="cuda", help="cuda or cpu")
+    parser.add_argument("--epochs", type=int, default=200, help="upper limit on epochs")
+    parser.add_argument("--output", default="result.json")
+    parser.add_argument("--batch", type=int, default=216)
+    parser.add_argument("--image-size", type=int, default=224)
+    parser.add_argument("--val-ratio", type=float, default=0.2)
+    parser.add_argument("--seed", type=int, default=21)
+    parser.add_argument("--end-lr", type=float, default=0.001)
+    parser.add_argument("--smoke", action="store_true", help="a few synthetic batches on the CPU, for tests")
+    return parser.parse_args()
+
+
+def load_cifar(folder):
+    if not os.path.isdir(folder):
+        sys.exit(f"CIFAR-10 not found at {folder}: prepare it once with "
+                 "`make data CIFAR=/path/to/cifar-10-python.tar.gz` (nothing is downloaded at run time)")
+
+    def read(name):
+        with open(os.path.join(folder, name), "rb") as f:
+            batch = pickle.load(f, encoding="bytes")
+        images = torch.tensor(batch[b"data"], dtype=torch.uint8).view(-1, 3, 32, 32)
+        return images, torch.tensor(batch[b"labels"], dtype=torch.long)
+
+    parts = [read(f"data_batch_{i}") for i in range(1, 6)]
+    train = (torch.cat([p[0] for p in parts]), torch.cat([p[1] for p in parts]))
+    return train, read("test_batch")
+
+
+def synthetic():
+    generator = torch.Generator().manual_seed(0)
+    images = torch.randint(0, 256, (96, 3, 32, 32), dtype=torch.uint8, generator=generator)
+    labels = torch.randint(0, 10, (96,), generator=generator)
+    return (images[:64], labels[:64]), (images[64:], labels[64:])
+
+
+def prepare(images, size, device, augment, generator=None):
+    """uint8 NCHW on the CPU -> normalized float on the device, resized, augmented."""
+    x = images.to(device, non_blocking=True).float().div_(255)
+    if augment:
+        n = x.shape[0]
+        flip = torch.rand(n, device=device) < 0.5
+        x = torch.where(flip.view(-1, 1, 1, 1), x.flip(3), x)
+        brightness = 1 + (torch.rand(n, 1, 1, 1, device=device) - 0.5) * 0.2
+        contrast = 1 + (torch.rand(n, 1, 1, 1, device=device) - 0.5) * 0.2
+        mean = x.mean(dim=(1, 2, 3), keepdim=True)
+        x = ((x - mean) * contrast + mean) * brightness
+        shift = torch.randint(-3, 4, (2,)).tolist()
+        x = torch.roll(F.pad(x, (3, 3, 3, 3), mode="reflect"), shifts=shift, dims=(2, 3))[:, :, 3:-3, 3:-3]
+        x = x.clamp_(0, 1)
+    x = (x - MEAN.to(device)) / STD.to(device)
+    if size != x.shape[-1]:
+        x = F.interpolate(x, size=(size, size), mode="bilinear", align_corners=False)
+    return x
+
+
+def evaluate(model, images, labels, args, device):
+    model.eval()
+    correct = 0
+    with torch.no_grad(), torch.autocast(device_type=device.type, enabled=device.type == "cuda"):
+        for start in range(0, len(images), args.batch):
+            x = prepare(images[start:start + args.batch], args.image_size, device, augment=False)
+            correct += (model(x).argmax(1).cpu() == labels[start:start + args.batch]).sum().item()
+    return correct / max(1, len(images))
+
+
+def main():
+    args = parse()
+    if args.smoke:
+        args.device, args.batch, args.image_size, args.epochs = "cpu", 16, 32, min(args.epochs, 2)
+    device = torch.device(args.device if args.device == "cpu" or torch.cuda.is_available() else "cpu")
+    torch.manual_seed(args.seed)
+    (train_x, train_y), (test_x, test_y) = synthetic() if args.smoke else load_cifar(args.data)
+    order = torch.randperm(len(train_x), generator=torch.Generator().manual_seed(args.seed))
+    held = int(len(train_x) * args.val_ratio)
+    val_x, val_y = train_x[order[:held]], train_y[order[:held]]
+    train_x, train_y = train_x[order[held:]], train_y[order[held:]]
+
+    model = network.ExquisiteNetV2(class_num=10).to(device)
+    parameters = sum(p.numel() for p in model.parameters())
+    optimizer = network.get_optimizer(model)
+    scheduler = torch.optim.lr_scheduler.ReduceLROnPlateau(optimizer, mode="min", factor=0.7, patience=4)
+    scaler = torch.amp.GradScaler("cuda", enabled=device.type == "cuda")
+    best_val, best_state, epochs_run, epoch_times = -1.0, None, 0, []
+    started = time.time()
+    for epoch in range(args.epochs):
+        began = time.time()
+        model.train()
+        shuffle = torch.randperm(len(train_x))
+        total_loss, batches = 0.0, 0
+        for start in range(0, len(train_x), args.batch):
+            index = shuffle[start:start + args.batch]
+            x = prepare(train_x[index], args.image_size, device, augment=True)
+            y = train_y[index].to(device, non_blocking=True)
+            optimizer.zero_grad(set_to_none=True)
+            with torch.autocast(device_type=device.type, enabled=device.type == "cuda"):
+                loss = F.cross_entropy(model(x), y)
+            if not torch.isfinite(loss):
+                raise FloatingPointError(f"loss is nan at epoch {epoch + 1}")
+            scaler.scale(loss).backward()
+            scaler.step(optimizer)
+            scaler.update()
+            total_loss += loss.item()
+            batches += 1
+        train_loss = total_loss / max(1, batches)
+        scheduler.step(train_loss)
+        val_accuracy = evaluate(model, val_x, val_y, args, device)
+        if val_accuracy > best_val:
+            best_val = val_accuracy
+            best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
+        epochs_run += 1
+        epoch_times.append(time.time() - began)
+        lr = optimizer.param_groups[0]["lr"]
+        print(f"GE-PROGRESS epoch {epoch + 1} loss {train_loss:.4f} val {val_accuracy:.4f} lr {lr:.4g} "
+              f"{epoch_times[-1]:.1f}s", flush=True)
+        if lr < args.end_lr:
+            break
+    model.load_state_dict(best_state)
+    result = {
+        "test_accuracy": evaluate(model, test_x, test_y, args, device),
+        "val_accuracy": best_val,
+        "parameters": parameters,
+        "train_seconds": time.time() - started,
+        "epochs": epochs_run,
+        "epoch_seconds": sum(epoch_times) / len(epoch_times),
+    }
+    with open(args.output, "w") as f:
+        json.dump(result, f)
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
