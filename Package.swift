@@ -66,7 +66,7 @@ let package = Package(
         .executableTarget(
             name: "gectl",
             dependencies: [
-                "GEBus", "GECore",
+                "GEBus", "GECore", "GESeed", "GETraining",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -91,6 +91,7 @@ let package = Package(
             name: "CLITests",
             dependencies: [
                 "Daemon", "LLMWorker", "GPUWorker", "gectl", "gebench", "GEBus", "GEBusTestSupport", "GECore", "GEStore",
+                "GESeed",
             ]
         ),
     ]
