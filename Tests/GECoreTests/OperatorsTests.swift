@@ -31,7 +31,7 @@ import Testing
             segments.insert(prompt.segment)
             templates.insert(prompt.templateID)
         }
-        #expect(segments == Set(1..<9))
+        #expect(segments == Set(1..<10))
         #expect(templates.count == 24)
     }
 
@@ -52,7 +52,7 @@ import Testing
             #expect(prompt.text.contains(target.code(ofSegment: prompt.segment)))
             targeted.insert(prompt.segment)
         }
-        #expect(targeted == Set(1..<9))
+        #expect(targeted == Set(1..<10))
     }
 
     @Test func evolutionOfThoughtNeedsAnEliteThatDiffersFromTheSeed() {

@@ -6,10 +6,10 @@ enum TestSupport {
     static let repositoryRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    static func fixture(_ name: String) throws -> String {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("Fixtures").appendingPathComponent(name)
-        return try String(contentsOf: url, encoding: .utf8)
+    /// The paper's seed, ExquisiteNetV2, as shipped in `sota/`: a real model
+    /// file with notes and nine mutable segments.
+    static func exquisiteNetSource() throws -> String {
+        try String(contentsOf: repositoryRoot.appendingPathComponent("sota/ExquisiteNetV2/network.py"), encoding: .utf8)
     }
 
     /// The prompt files shipped in `prompts/`, as `(path, text)` pairs.
@@ -32,7 +32,7 @@ enum TestSupport {
 
         init() throws {
             library = try TestSupport.shippedLibrary()
-            seed = Genome(source: try TestSupport.fixture("exquisitenet_like.py"))
+            seed = Genome(source: try TestSupport.exquisiteNetSource())
         }
     }
 
