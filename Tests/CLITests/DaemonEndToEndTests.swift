@@ -84,6 +84,30 @@ import Testing
         _ = try run.gectl("stop")
     }
 
+    @Test func aWorkerAttachedMidRunGetsWorkAndADrainedWorkerFinishesAndLeaves() throws {
+        let run = try LocalRun(budget: 30)
+        try run.startDaemon()
+        try run.startWorkers(llm: 1, gpu: 1)
+        #expect(eventually(timeout: 60) { (run.state()?["evaluations"] as? Int ?? 0) >= 3 }, "\(run.daemonLog)")
+        try run.startWorkers(llm: 0, gpu: 1, firstGPU: 1)
+        func worker(_ name: String) -> [String: Any]? {
+            ((try? run.json("workers")) as? [[String: Any]])?.first { $0["name"] as? String == name }
+        }
+        #expect(eventually(timeout: 10) { worker("cpu1") != nil })
+        let joined = Date()
+        #expect(eventually(timeout: 10) { (worker("cpu1")?["running"] as? Int ?? 0) > 0 })
+        #expect(Date().timeIntervalSince(joined) < 1.5, "the new worker got work soon after joining")
+
+        let drain = try run.gectl("drain", "cpu0")
+        #expect(drain.status == 0, "\(drain.stderr)")
+        let drained = run.workers[1]
+        #expect(eventually(timeout: 30) { !drained.isRunning }, "the drained worker finished its job and exited")
+        #expect(drained.terminationStatus == 0)
+        #expect(eventually(timeout: 120) { run.state()?["state"] as? String == "finished" }, "\(run.daemonLog)")
+        #expect(worker("cpu0") == nil)
+        _ = try run.gectl("stop")
+    }
+
     /// Objectives of every evaluated individual, from the daemon.
     func evaluatedObjectives(_ run: LocalRun) throws -> [Int: [Double]] {
         guard eventually(timeout: 20, { run.state() != nil }) else { return [:] }

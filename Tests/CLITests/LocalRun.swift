@@ -59,12 +59,12 @@ final class LocalRun {
         }
     }
 
-    func startWorkers(llm: Int = 1, gpu: Int = 2) throws {
+    func startWorkers(llm: Int = 1, gpu: Int = 2, firstGPU: Int = 0) throws {
         for index in 0..<llm {
             workers.append(try launch("ge-llm-worker", ["--connect", workEndpoint, "--provider", "baseline", "--name", "llm\(index)"],
                                       log: directory + "/llm\(index).log"))
         }
-        for index in 0..<gpu {
+        for index in firstGPU..<(firstGPU + gpu) {
             workers.append(try launch("ge-gpu-worker", [
                 "--connect", workEndpoint, "--device", "cpu", "--seeds", Self.seeds, "--sandbox", "none",
                 "--name", "cpu\(index)", "--work-dir", directory + "/jobs\(index)",
