@@ -36,7 +36,7 @@ struct FrontPlot {
         let weights = maximize.count == points.first?.count ? maximize.map { $0 ? 1.0 : -1.0 } : [1, -1]
         let front = points.isEmpty ? [] : NondominatedSort.fronts(Dominance.weighted(points, by: weights))[0]
         var body = ""
-        body += panel(x: 60, title: "Pareto front (\(front.count) of \(points.count) evaluated)") { frame in
+        body += panel(x: 90, title: "Pareto front (\(front.count) of \(points.count) evaluated)") { frame in
             var marks = ""
             guard !points.isEmpty else { return "" }
             let xs = points.map { $0[1] }, ys = points.map { $0[0] }
@@ -47,13 +47,17 @@ struct FrontPlot {
             let ordered = front.sorted { points[$0][1] < points[$1][1] }
             let path = ordered.map { "\(scale.x(points[$0][1])),\(scale.y(points[$0][0]))" }.joined(separator: " ")
             marks += "<polyline points=\"\(path)\" fill=\"none\" stroke=\"#d9480f\" stroke-width=\"1.5\"/>"
+            var labelled = Set<String>()
             for index in ordered {
-                marks += circle(scale.x(points[index][1]), scale.y(points[index][0]), 4.5, "#d9480f")
-                marks += "<text x=\"\(scale.x(points[index][1]) + 6)\" y=\"\(scale.y(points[index][0]) - 6)\" font-size=\"10\">#\(evaluated[index].id)</text>"
+                let x = scale.x(points[index][1]), y = scale.y(points[index][0])
+                marks += circle(x, y, 4.5, "#d9480f")
+                // One label per position: equal points would print on top of each other.
+                guard labelled.insert("\(Int(x)),\(Int(y))").inserted else { continue }
+                marks += "<text x=\"\(x + 6)\" y=\"\(y - 6)\" font-size=\"10\">#\(evaluated[index].id)</text>"
             }
             return marks + scale.axes(xLabel: label(1), yLabel: label(0))
         }
-        body += panel(x: 560, title: "Hypervolume over evaluations") { frame in
+        body += panel(x: 600, title: "Hypervolume over successful evaluations") { frame in
             guard points.count >= 1 else { return "" }
             let reference = Hypervolume.reference(below: points, weights: weights)
             let series = points.indices.map { count in
@@ -62,10 +66,10 @@ struct FrontPlot {
             let scale = Scale(xs: series.indices.map { Double($0 + 1) }, ys: series, frame: frame)
             let path = series.enumerated().map { "\(scale.x(Double($0.offset + 1))),\(scale.y($0.element))" }.joined(separator: " ")
             return "<polyline points=\"\(path)\" fill=\"none\" stroke=\"#1864ab\" stroke-width=\"2\"/>"
-                + scale.axes(xLabel: "evaluations", yLabel: "hypervolume")
+                + scale.axes(xLabel: "successful evaluations", yLabel: "hypervolume")
         }
         return """
-            <svg xmlns="http://www.w3.org/2000/svg" width="1060" height="460" font-family="sans-serif">
+            <svg xmlns="http://www.w3.org/2000/svg" width="1080" height="460" font-family="sans-serif">
             <rect width="100%" height="100%" fill="white"/>
             \(body)
             </svg>
@@ -79,7 +83,7 @@ struct FrontPlot {
     }
 
     func panel(x: Double, title: String, _ content: (Frame) -> String) -> String {
-        let frame = Frame(left: x, top: 50, width: 420, height: 330)
+        let frame = Frame(left: x, top: 50, width: 400, height: 330)
         return "<text x=\"\(x)\" y=\"30\" font-size=\"15\" font-weight=\"bold\">\(title)</text>"
             + "<rect x=\"\(frame.left)\" y=\"\(frame.top)\" width=\"\(frame.width)\" height=\"\(frame.height)\" fill=\"none\" stroke=\"#ced4da\"/>"
             + content(frame)
@@ -116,7 +120,7 @@ struct Scale {
     func axes(xLabel: String, yLabel: String) -> String {
         let bottom = frame.top + frame.height
         var text = "<text x=\"\(frame.left + frame.width / 2)\" y=\"\(bottom + 40)\" font-size=\"12\" text-anchor=\"middle\">\(xLabel)</text>"
-        text += "<text x=\"\(frame.left - 45)\" y=\"\(frame.top + frame.height / 2)\" font-size=\"12\" text-anchor=\"middle\" transform=\"rotate(-90 \(frame.left - 45) \(frame.top + frame.height / 2))\">\(yLabel)</text>"
+        text += "<text x=\"\(frame.left - 70)\" y=\"\(frame.top + frame.height / 2)\" font-size=\"12\" text-anchor=\"middle\" transform=\"rotate(-90 \(frame.left - 70) \(frame.top + frame.height / 2))\">\(yLabel)</text>"
         for step in 0...4 {
             let fraction = Double(step) / 4
             let xValue = lowX + (highX - lowX) * fraction, yValue = lowY + (highY - lowY) * fraction
