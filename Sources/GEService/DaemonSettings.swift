@@ -135,29 +135,30 @@ struct ConfigReader {
         table[String(key.split(separator: ".").last!)]
     }
 
-    func string(_ table: TOMLTable, _ key: String) throws(ConfigError) -> String? {
+    /// The value at `key` converted by `convert`; `nil` when absent, an
+    /// error saying what was expected when present but of another type.
+    private func read<T>(
+        _ table: TOMLTable, _ key: String, expected: String, _ convert: (any TOMLValueConvertible) -> T?
+    ) throws(ConfigError) -> T? {
         guard let value = value(table, key) else { return nil }
-        guard let text = value.string else { throw ConfigError(key: key, message: "must be a string") }
-        return text
+        guard let converted = convert(value) else { throw ConfigError(key: key, message: "must be \(expected)") }
+        return converted
+    }
+
+    func string(_ table: TOMLTable, _ key: String) throws(ConfigError) -> String? {
+        try read(table, key, expected: "a string") { $0.string }
     }
 
     func int(_ table: TOMLTable, _ key: String) throws(ConfigError) -> Int? {
-        guard let value = value(table, key) else { return nil }
-        guard let number = value.int else { throw ConfigError(key: key, message: "must be an integer") }
-        return number
+        try read(table, key, expected: "an integer") { $0.int }
     }
 
     func double(_ table: TOMLTable, _ key: String) throws(ConfigError) -> Double? {
-        guard let value = value(table, key) else { return nil }
-        if let number = value.int { return Double(number) }
-        guard let number = value.double else { throw ConfigError(key: key, message: "must be a number") }
-        return number
+        try read(table, key, expected: "a number") { $0.double ?? $0.int.map(Double.init) }
     }
 
     func bool(_ table: TOMLTable, _ key: String) throws(ConfigError) -> Bool? {
-        guard let value = value(table, key) else { return nil }
-        guard let flag = value.bool else { throw ConfigError(key: key, message: "must be true or false") }
-        return flag
+        try read(table, key, expected: "true or false") { $0.bool }
     }
 
     func pair(_ table: TOMLTable, _ key: String) throws(ConfigError) -> (Double, Double)? {

@@ -44,40 +44,46 @@ struct WorkersCommand: ParsableCommand {
     }
 }
 
-/// Shared body of `population` and `front`.
-struct IndividualList {
-    static func print(_ data: Data, json: Bool) throws {
-        if json { return printJSON(data) }
-        var table = Table("ID", "OBJECTIVES", "ORIGIN", "PARENTS", "AGE", "TEMPLATE")
-        for individual in try JSONDecoder().decode([IndividualReport].self, from: data) {
-            table.add(
-                String(individual.id), individual.objectives?.map(formatted).joined(separator: ", ") ?? "-",
-                individual.origin, individual.parents.map(String.init).joined(separator: ","),
-                String(individual.age), individual.template ?? "-")
+/// A command that lists individuals as a table (or JSON).
+protocol ListCommand: ParsableCommand {
+    var options: ControlOptions { get }
+    var json: Bool { get }
+    var command: String { get }
+    var arguments: [String] { get }
+}
+
+extension ListCommand {
+    var arguments: [String] { [] }
+
+    func run() throws {
+        try reporting {
+            let data = try options.request(command, arguments)
+            if json { return printJSON(data) }
+            var table = Table("ID", "OBJECTIVES", "ORIGIN", "PARENTS", "AGE", "TEMPLATE")
+            for individual in try JSONDecoder().decode([IndividualReport].self, from: data) {
+                table.add(
+                    String(individual.id), individual.objectives?.map(formatted).joined(separator: ", ") ?? "-",
+                    individual.origin, individual.parents.map(String.init).joined(separator: ","),
+                    String(individual.age), individual.template ?? "-")
+            }
+            print(table.render())
         }
-        Swift.print(table.render())
     }
 }
 
-struct PopulationCommand: ParsableCommand {
+struct PopulationCommand: ListCommand {
     static let configuration = CommandConfiguration(commandName: "population", abstract: "The current population.")
     @OptionGroup var options: ControlOptions
     @Flag(help: "Print JSON.") var json = false
-
-    func run() throws {
-        try reporting { try IndividualList.print(try options.request("population"), json: json) }
-    }
+    var command: String { "population" }
 }
 
-struct FrontCommand: ParsableCommand {
+struct FrontCommand: ListCommand {
     static let configuration = CommandConfiguration(
         commandName: "front", abstract: "The Pareto front of every individual evaluated in the run.")
     @OptionGroup var options: ControlOptions
     @Flag(help: "Print JSON.") var json = false
-
-    func run() throws {
-        try reporting { try IndividualList.print(try options.request("front"), json: json) }
-    }
+    var command: String { "front" }
 }
 
 struct ShowCommand: ParsableCommand {
@@ -102,14 +108,12 @@ struct ShowCommand: ParsableCommand {
     }
 }
 
-struct LineageCommand: ParsableCommand {
+struct LineageCommand: ListCommand {
     static let configuration = CommandConfiguration(
         commandName: "lineage", abstract: "An individual and its ancestors back to the seed.")
     @OptionGroup var options: ControlOptions
     @Flag(help: "Print JSON.") var json = false
     @Argument(help: "Individual id.") var id: Int
-
-    func run() throws {
-        try reporting { try IndividualList.print(try options.request("lineage", [String(id)]), json: json) }
-    }
+    var command: String { "lineage" }
+    var arguments: [String] { [String(id)] }
 }
