@@ -45,6 +45,8 @@ public final class Daemon {
     var lastHeartbeat = Date.distantPast
     /// Kept alive while the daemon runs: it answers CURVE handshakes.
     private let authenticator: ZAPHandler?
+    /// Held while the daemon runs: one daemon per state directory.
+    private let stateLock: Int32
 
     /// Opens the state directory, resumes its run or starts a new one, and
     /// binds the sockets. Jobs that were in flight are queued again.
@@ -53,6 +55,10 @@ public final class Daemon {
         self.log = log
         self.control = try Control()
         try FileManager.default.createDirectory(atPath: settings.stateDirectory, withIntermediateDirectories: true)
+        stateLock = open(settings.stateDirectory + "/ged.lock", O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
+        guard stateLock >= 0, flock(stateLock, LOCK_EX | LOCK_NB) == 0 else {
+            throw DaemonError.stateInUse(settings.stateDirectory)
+        }
         store = try RunStore(path: settings.stateDirectory + "/ged.sqlite")
         if let saved = try store.settings() {
             manifest = try SeedManifest.load(directory: saved.seedDirectory)
@@ -315,6 +321,18 @@ public final class Daemon {
         guard Date().timeIntervalSince(lastHeartbeat) >= 1 else { return }
         lastHeartbeat = Date()
         notifier.notify("WATCHDOG=1\nSTATUS=\(statusLine)")
+    }
+}
+
+/// Why the daemon cannot start.
+public enum DaemonError: Error, Equatable, CustomStringConvertible {
+    case stateInUse(String)
+
+    public var description: String {
+        switch self {
+        case .stateInUse(let directory):
+            "another ged is running with the state directory \(directory); stop it or use another --state-dir"
+        }
     }
 }
 

@@ -108,6 +108,16 @@ import Testing
         _ = try run.gectl("stop")
     }
 
+    @Test func aSecondDaemonOnTheSameStateDirectoryIsRefused() throws {
+        let run = try LocalRun(budget: 4)
+        try run.startDaemon()
+        let second = try ProcessRunner.run("ged", ["--config", run.directory + "/ged.toml"])
+        #expect(second.status != 0)
+        #expect(second.stderr == "Error: another ged is running with the state directory \(run.directory)/state; stop it or use another --state-dir\n")
+        #expect(try run.gectl("status").status == 0, "the first daemon still answers")
+        _ = try run.gectl("stop")
+    }
+
     /// Objectives of every evaluated individual, from the daemon.
     func evaluatedObjectives(_ run: LocalRun) throws -> [Int: [Double]] {
         guard eventually(timeout: 20, { run.state() != nil }) else { return [:] }
