@@ -82,6 +82,7 @@ let package = Package(
         .testTarget(name: "GEBusTests", dependencies: ["GEBus", "GEBusTestSupport"]),
         .testTarget(name: "GELLMTests", dependencies: ["GELLM", "GEBus", "GECore"], exclude: ["Fixtures"]),
         .testTarget(name: "GESeedTests", dependencies: ["GESeed"]),
+        .testTarget(name: "GEServiceTests", dependencies: ["GEService", "GEBus", "GECore"]),
         .testTarget(name: "GETrainingTests", dependencies: ["GETraining", "GESeed", "GEBus"], exclude: ["Fixtures"]),
         .testTarget(
             name: "GEStoreTests",

@@ -39,9 +39,6 @@ public final class Daemon {
     var seq: Int
     var paused = false
     var inputsSinceSnapshot = 0
-    /// The worker that holds each evaluation job, for the records.
-    var evaluatedBy: [IndividualID: String] = [:]
-    let started = Date()
     var lastHeartbeat = Date.distantPast
     /// Kept alive while the daemon runs: it answers CURVE handshakes.
     private let authenticator: ZAPHandler?
@@ -157,6 +154,8 @@ public final class Daemon {
 
     /// Applies an input: engine first (on a copy), then one commit of the
     /// input and everything it changed, then the messages.
+    /// `finishedJob` records the job whose end this input is, and which
+    /// worker it ran on.
     func apply(_ input: EngineInput, finishedJob: StoreChange.Job? = nil) throws {
         var next = engine
         let (commands, events) = next.apply(input, library: library)
@@ -164,14 +163,13 @@ public final class Daemon {
         var touched = Set<IndividualID>(engine.individuals.count..<next.individuals.count)
         var jobs: [StoreChange.Job] = finishedJob.map { [$0] } ?? []
         for command in commands {
-            switch command {
-            case .generate(let request):
-                touched.insert(request.child)
-                jobs.append(.init(id: "r\(request.id)", kind: "llm", individual: request.child, state: "queued"))
-            case .evaluate(let id, _):
-                touched.insert(id)
-                jobs.append(.init(id: "e\(id)", kind: "gpu", individual: id, state: "queued"))
+            let individual = switch command {
+            case .generate(let request): request.child
+            case .evaluate(let id, _): id
             }
+            touched.insert(individual)
+            let job = DaemonJob(command)
+            jobs.append(.init(id: job.id, kind: job.kind.rawValue, individual: individual, state: "queued"))
         }
         switch input {
         case .answer(let requestID, _):
@@ -187,7 +185,10 @@ public final class Daemon {
         seq += 1
         try store.record(StoreChange(
             seq: seq, input: input, engine: next, individuals: touched.sorted().map { next.individuals[$0] },
-            jobs: jobs, workers: evaluatedBy.filter { touched.contains($0.key) },
+            jobs: jobs,
+            workers: finishedJob.flatMap { job in
+                job.kind == WorkerKind.gpu.rawValue ? job.worker.map { [job.individual: $0] } : nil
+            } ?? [:],
             events: events.map { (type: $0.name, body: $0.summary) }))
         engine = next
         for command in commands { submit(command) }
@@ -218,17 +219,17 @@ public final class Daemon {
     }
 
     func submit(_ command: EngineCommand) {
-        switch command {
+        let payload = switch command {
         case .generate(let request):
-            let spec = LLMJobSpec(
+            Self.encode(LLMJobSpec(
                 prompt: request.prompt.text, sampling: request.prompt.sampling,
                 baseSource: engine.individuals[request.child].genome.source, marker: manifest.marker,
-                segment: request.prompt.segment, expectedNames: request.prompt.expectedNames)
-            _ = broker.submit(id: "r\(request.id)", kind: .llm, payload: Self.encode(spec))
-        case .evaluate(let id, let genome):
-            let spec = TrainingJobSpec(seed: manifest.directory.lastPathComponent, source: genome.source)
-            _ = broker.submit(id: "e\(id)", kind: .gpu, payload: Self.encode(spec))
+                segment: request.prompt.segment, expectedNames: request.prompt.expectedNames))
+        case .evaluate(_, let genome):
+            Self.encode(TrainingJobSpec(seed: manifest.directory.lastPathComponent, source: genome.source))
         }
+        let job = DaemonJob(command)
+        _ = broker.submit(id: job.id, kind: job.kind, payload: payload)
     }
 
     /// After a restart: the LLM requests and evaluations that were in flight
@@ -244,15 +245,14 @@ public final class Daemon {
     func handle(_ action: BrokerAction) throws {
         switch action {
         case .completed(let jobID, let payload, let worker, let peer):
-            if let input = Self.input(forJob: jobID, payload: payload) {
-                if case .evaluation(let id, _) = input { evaluatedBy[id] = worker }
-                let individual = Int(jobID.dropFirst()) ?? -1
-                try apply(input, finishedJob: .init(
-                    id: jobID, kind: jobID.hasPrefix("r") ? "llm" : "gpu", individual: individual, state: "done", worker: worker))
+            if let job = DaemonJob(id: jobID) {
+                try apply(job.input(for: payload), finishedJob: finished(job, state: "done", worker: worker))
             }
             broker.acknowledge(jobID: jobID, peer: peer)
         case .abandoned(let jobID, let reason):
-            if let input = Self.failure(forJob: jobID, reason: "abandoned: \(reason)") { try apply(input) }
+            if let job = DaemonJob(id: jobID) {
+                try apply(job.failure("abandoned: \(reason)"), finishedJob: finished(job, state: "abandoned", worker: nil))
+            }
         case .progress(let jobID, let message):
             publish("progress", ["job": jobID, "message": message])
         case .workerJoined(let worker):
@@ -272,30 +272,13 @@ public final class Daemon {
         }
     }
 
-    /// The engine input a job's result payload stands for.
-    static func input(forJob jobID: String, payload: Data) -> EngineInput? {
-        let decoder = JSONDecoder()
-        if jobID.hasPrefix("r"), let request = Int(jobID.dropFirst()) {
-            guard let outcome = try? decoder.decode(LLMJobOutcome.self, from: payload) else {
-                return .answer(requestID: request, .failure(reason: "the LLM worker sent an unreadable result"))
-            }
-            if outcome.failure == nil, let code = outcome.code { return .answer(requestID: request, .code(code)) }
-            return .answer(requestID: request, .failure(reason: "\(outcome.failure?.rawValue ?? "failed"): \(outcome.reason ?? "no reason given")"))
+    /// The record of a job that ended, before its result is applied.
+    func finished(_ job: DaemonJob, state: String, worker: String?) -> StoreChange.Job {
+        let individual = switch job {
+        case .generate(let request): engine.openRequests[request]?.child ?? -1
+        case .evaluate(let id): id
         }
-        if jobID.hasPrefix("e"), let id = Int(jobID.dropFirst()) {
-            guard let outcome = try? decoder.decode(TrainingJobOutcome.self, from: payload) else {
-                return .evaluation(id, .failure(reason: "the GPU worker sent an unreadable result"))
-            }
-            if outcome.failure == nil, let objectives = outcome.objectives { return .evaluation(id, .success(objectives: objectives)) }
-            return .evaluation(id, .failure(reason: "\(outcome.failure?.rawValue ?? "failed"): \(outcome.reason ?? "no reason given")"))
-        }
-        return nil
-    }
-
-    static func failure(forJob jobID: String, reason: String) -> EngineInput? {
-        if jobID.hasPrefix("r"), let request = Int(jobID.dropFirst()) { return .answer(requestID: request, .failure(reason: reason)) }
-        if jobID.hasPrefix("e"), let id = Int(jobID.dropFirst()) { return .evaluation(id, .failure(reason: reason)) }
-        return nil
+        return StoreChange.Job(id: job.id, kind: job.kind.rawValue, individual: individual, state: state, worker: worker)
     }
 
     static func encode<T: Encodable>(_ value: T) -> Data {

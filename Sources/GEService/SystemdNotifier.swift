@@ -9,12 +9,6 @@ public struct SystemdNotifier: Sendable {
         path = environment["NOTIFY_SOCKET"].flatMap { $0.isEmpty ? nil : $0 }
     }
 
-    /// The watchdog interval systemd expects pings within, if any.
-    public static func watchdogInterval(environment: [String: String] = ProcessInfo.processInfo.environment) -> Double? {
-        guard let micros = environment["WATCHDOG_USEC"].flatMap(Double.init), micros > 0 else { return nil }
-        return micros / 1_000_000
-    }
-
     public func notify(_ message: String) {
         guard let path else { return }
         let fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)

@@ -170,11 +170,6 @@ public final class RunStore: Sendable {
         try pool.read { db in try IndividualRow.fetchAll(db, sql: "SELECT * FROM individual ORDER BY id") }
     }
 
-    /// Rows of a table, for checks and exports.
-    public func count(_ table: String) throws -> Int {
-        try pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0 }
-    }
-
     static func json<T: Encodable>(_ value: T) -> String {
         // Arrays of integers: encoding cannot fail.
         String(decoding: try! JSONEncoder().encode(value), as: UTF8.self)

@@ -15,7 +15,7 @@ public enum ResultFile {
     public static func metrics(at path: String) throws(Problem) -> [String: Double] {
         guard let data = FileManager.default.contents(atPath: path) else { throw .missing }
         let text = String(decoding: data, as: UTF8.self)
-        guard let object = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) as? [String: Any] else {
+        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
             // Python's json.dump writes NaN and Infinity, which JSON does not allow.
             if let key = nonFiniteKey(in: text) { throw .notFinite(key: key) }
             throw .unreadable(String(text.prefix(200)))

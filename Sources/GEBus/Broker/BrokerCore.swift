@@ -74,9 +74,6 @@ public struct BrokerCore: Sendable {
     /// Jobs waiting for a worker, by kind.
     public func queued(_ kind: WorkerKind) -> Int { queues[kind]?.count ?? 0 }
 
-    /// Jobs handed out and not finished.
-    public var running: Int { jobs.values.count { $0.worker != nil } }
-
     /// Queues a job and dispatches what can be dispatched. A job id already
     /// known (queued, running or finished) is ignored.
     public mutating func submit(id: String, kind: WorkerKind, payload: Data) -> [BrokerAction] {
