@@ -73,11 +73,11 @@ let package = Package(
         .executableTarget(
             name: "gebench",
             dependencies: [
-                "GECore", "GEBus",
+                "GECore", "GEBus", "GESeed",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "GECoreTests", dependencies: ["GECore"]),
+        .testTarget(name: "GECoreTests", dependencies: ["GECore", "GESeed"]),
         .target(name: "GEBusTestSupport", dependencies: ["GEBus"], path: "Tests/GEBusTestSupport"),
         .testTarget(name: "GEBusTests", dependencies: ["GEBus", "GEBusTestSupport"]),
         .testTarget(name: "GELLMTests", dependencies: ["GELLM", "GEBus", "GECore"], exclude: ["Fixtures"]),

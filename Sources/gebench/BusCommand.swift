@@ -52,8 +52,8 @@ struct BusCommand: ParsableCommand {
         }
         let controls = clients.map(\.control)
         let threads = clients.map { client in
-            let box = UncheckedClient(client)
-            let thread = Thread { try? box.client.run() }
+            let box = ThreadHandoff(client)
+            let thread = Thread { try? box.take().run() }
             thread.start()
             return thread
         }
@@ -114,10 +114,4 @@ struct BusCommand: ParsableCommand {
 private struct NoOpExecutor: JobExecutor {
     func execute(_ job: JobAssignment, progress: @escaping @Sendable (String) -> Void) -> Data { Data() }
     func cancel(jobID: String) {}
-}
-
-/// Hands a client to the thread that runs it.
-private final class UncheckedClient: @unchecked Sendable {
-    let client: WorkerClient
-    init(_ client: WorkerClient) { self.client = client }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GECore
+import GESeed
 
 /// `gebench utilization`: how busy the engine keeps GPU workers, steady
 /// state against the generational loop, on a simulated clock.
@@ -25,9 +26,7 @@ struct UtilizationCommand: ParsableCommand {
     @Option(help: "Random seed.") var seed: UInt64 = 1
 
     func run() throws {
-        let files = try FileManager.default.subpathsOfDirectory(atPath: prompts).filter { $0.hasSuffix(".txt") }
-            .map { (path: prompts + "/" + $0, text: try String(contentsOfFile: prompts + "/" + $0, encoding: .utf8)) }
-        let library = try PromptLibrary(files: files)
+        let library = try PromptLibrary(files: PromptFiles.read(directory: prompts))
         var output: [String: Any] = ["workers": workers, "budget": budget]
         for mode in EngineConfig.Mode.allCases {
             var config = EngineConfig()

@@ -98,7 +98,9 @@ final class LocalRun {
     }
 
     private func launch(_ executable: String, _ arguments: [String], log: String) throws -> Process {
-        FileManager.default.createFile(atPath: log, contents: nil)
+        guard FileManager.default.createFile(atPath: log, contents: nil) else {
+            throw HarnessError(message: "cannot create \(log)")
+        }
         let process = Process()
         process.executableURL = ProcessRunner.productsDirectory.appendingPathComponent(executable)
         process.arguments = arguments

@@ -172,10 +172,10 @@ public final class WorkerHarness: Sendable {
         config.exitWhenDrained = exitWhenDrained
         let client = try WorkerClient(context: context, config: config, executor: executor)
         control = client.control
-        let box = ClientBox(client)
+        let box = ThreadHandoff(client)
         let thread = Thread { [self] in
             do {
-                try box.client.run()
+                try box.take().run()
                 self.outcome.withLock { $0 = "finished" }
             } catch {
                 self.outcome.withLock { $0 = "\(error)" }
@@ -196,10 +196,4 @@ public final class WorkerHarness: Sendable {
     public func waitUntilFinished(timeout: Double) -> Bool {
         done.wait(timeout: .now() + timeout) == .success
     }
-}
-
-/// Hands a client created on the test thread to the thread that runs it.
-final class ClientBox: @unchecked Sendable {
-    let client: WorkerClient
-    init(_ client: WorkerClient) { self.client = client }
 }

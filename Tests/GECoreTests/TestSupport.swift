@@ -1,5 +1,6 @@
 import Foundation
 import GECore
+import GESeed
 
 /// Paths and builders shared by the GECore tests.
 enum TestSupport {
@@ -14,11 +15,7 @@ enum TestSupport {
 
     /// The prompt files shipped in `prompts/`, as `(path, text)` pairs.
     static func shippedPromptFiles() throws -> [(path: String, text: String)] {
-        let directory = repositoryRoot.appendingPathComponent("prompts")
-        let enumerator = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: nil)!
-        return try enumerator.compactMap { $0 as? URL }
-            .filter { $0.pathExtension == "txt" }
-            .map { (path: $0.path, text: try String(contentsOf: $0, encoding: .utf8)) }
+        try PromptFiles.read(directory: repositoryRoot.appendingPathComponent("prompts").path)
     }
 
     static func shippedLibrary() throws -> PromptLibrary {

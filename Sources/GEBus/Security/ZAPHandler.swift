@@ -38,7 +38,7 @@ public final class ZAPHandler: Sendable {
         let socket = try ZMQSocket(context, .rep)
         try socket.setLinger(milliseconds: 0)
         try socket.bind("inproc://zeromq.zap.01")
-        let box = SocketBox(socket)
+        let box = ThreadHandoff(socket)
         let handler = Thread { [self] in
             self.serve(box.take())
         }
@@ -77,20 +77,5 @@ public final class ZAPHandler: Sendable {
         let bytes = [UInt8](key)
         zmq_z85_encode(&text, bytes, bytes.count)
         return text.nulTerminatedString
-    }
-}
-
-/// Moves a socket, created on one thread, to the thread that will own it.
-/// The creating thread never touches it again.
-final class SocketBox: @unchecked Sendable {
-    private var socket: ZMQSocket?
-
-    init(_ socket: ZMQSocket) {
-        self.socket = socket
-    }
-
-    func take() -> ZMQSocket {
-        defer { socket = nil }
-        return socket!
     }
 }

@@ -1,9 +1,11 @@
 import Foundation
 import GECore
 
-/// Reading the prompt template files of a folder.
+/// Reading the prompt template files of a folder (the core parses them but
+/// reads no files).
 public enum PromptFiles {
-    /// Every `.txt` file below `directory`, as `(path, text)` pairs.
+    /// Every `.txt` file below `directory`, as `(path, text)` pairs, for
+    /// `PromptLibrary(files:)`.
     public static func read(directory: String) throws -> [(path: String, text: String)] {
         let root = URL(fileURLWithPath: directory)
         guard let enumerator = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil) else {
