@@ -159,7 +159,10 @@ public final class Daemon {
     func apply(_ input: EngineInput, finishedJob: StoreChange.Job? = nil) throws {
         var next = engine
         let (commands, events) = next.apply(input, library: library)
-        if case .step = input, commands.isEmpty, next.summary == engine.summary { return }
+        // A step that asked for nothing and changed nothing need not be
+        // recorded. Comparing whole engines is cheap here: unchanged arrays
+        // still share their storage.
+        if case .step = input, commands.isEmpty, next == engine { return }
         var touched = Set<IndividualID>(engine.individuals.count..<next.individuals.count)
         var jobs: [StoreChange.Job] = finishedJob.map { [$0] } ?? []
         for command in commands {

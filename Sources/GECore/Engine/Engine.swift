@@ -80,15 +80,6 @@ public struct Engine: Codable, Sendable, Equatable {
             && openRequests.isEmpty && !individuals.contains { $0.status == .evaluating }
     }
 
-    /// Counters that change whenever the engine's state changes in a way that
-    /// matters: an input after which the summary is equal (and that asked
-    /// for no work) changed nothing and need not be recorded.
-    public var summary: [Int] {
-        [individuals.count, generation, evaluationsCompleted, openRequests.count, plannedPrompts.count,
-         followUps.count, evaluationQueue.count, population.count, archive.count, stopReason == nil ? 0 : 1,
-         config.evaluationBudget, config.lookahead] + rng.state.map { Int(truncatingIfNeeded: $0) }
-    }
-
     /// Individuals queued for, or under, evaluation or still being bred.
     var committed: Int {
         evaluationsCompleted + individuals.count(where: {
