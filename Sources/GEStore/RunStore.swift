@@ -73,9 +73,15 @@ public final class RunStore: Sendable {
     public func templates() throws -> [PromptTemplate] {
         try pool.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM template ORDER BY rowid").map { row in
-                try PromptTemplate(
-                    id: row["id"], kind: PromptKind(rawValue: row["kind"]) ?? .mutation, category: row["category"],
-                    persona: row["persona"], body: row["body"], source: row["source"], parentID: row["parentID"])
+                let id: String = row["id"], kindName: String = row["kind"]
+                // A kind this version does not know (written by a newer ged, or
+                // edited by hand) must not quietly become a mutation template.
+                guard let kind = PromptKind(rawValue: kindName) else {
+                    throw StoreError.corrupt(path: path, "template \(id) has the unknown kind \"\(kindName)\"")
+                }
+                return try PromptTemplate(
+                    id: id, kind: kind, category: row["category"], persona: row["persona"], body: row["body"],
+                    source: row["source"], parentID: row["parentID"])
             }
         }
     }

@@ -1,15 +1,14 @@
 /// A state database that cannot be used.
 public enum StoreError: Error, Equatable, CustomStringConvertible {
     case newerSchema(path: String)
-    case noRun(path: String)
-    case corrupt(String)
+    case corrupt(path: String, String)
 
     public var description: String {
         switch self {
         case .newerSchema(let path):
             "the state database \(path) was written by a newer version of ged; upgrade ged to continue this run"
-        case .noRun(let path): "the state database \(path) holds no run"
-        case .corrupt(let detail): "the state database is damaged: \(detail)"
+        case .corrupt(let path, let detail):
+            "the state database \(path) is damaged: \(detail); restore it from a backup or start a new run in another --state-dir"
         }
     }
 }

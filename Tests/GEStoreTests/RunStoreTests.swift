@@ -61,3 +61,18 @@ import Testing
         #expect(StoreError.newerSchema(path: path).description.contains("upgrade ged"))
     }
 }
+
+extension RunStoreTests {
+    @Test func aTemplateOfAnUnknownKindIsReportedNotGuessed() throws {
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = try makeStore()
+        let settings = RunStore.RunSettings(
+            seedDirectory: "/s/tiny", seedName: "tiny", configuration: EngineConfig(), rngSeed: 1)
+        try store.createRun(settings, templates: [try PromptTemplate(id: "m", kind: .mutation, category: "c", body: "{{code}}", source: "t")])
+        let queue = try DatabaseQueue(path: store.path)
+        try queue.write { db in try db.execute(sql: "UPDATE template SET kind = 'telepathy'") }
+        #expect(throws: StoreError.corrupt(path: store.path, "template m has the unknown kind \"telepathy\"")) {
+            try store.templates()
+        }
+    }
+}

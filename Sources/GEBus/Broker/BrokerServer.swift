@@ -4,8 +4,6 @@ import Foundation
 /// a `BrokerCore`. Create it, and call everything, on one thread.
 public final class BrokerServer {
     public private(set) var core: BrokerCore
-    /// Messages that could not be decoded, since start.
-    public private(set) var droppedMessages = 0
     /// The endpoint bound (with the port filled in for `tcp://host:*`).
     public let endpoint: String
     private let socket: ZMQSocket
@@ -83,16 +81,12 @@ public final class BrokerServer {
         if wakeup != nil, ready.last == true { wakeup?.drain() }
         var actions: [BrokerAction] = []
         while let frames = try socket.receive(dontWait: true) {
-            guard frames.count >= 2 else {
-                droppedMessages += 1
-                continue
-            }
+            guard frames.count >= 2 else { continue }
             let identity = frames[0]
             do {
                 let message = try codec.decode(Array(frames.dropFirst()))
                 actions += perform(core.receive(message, from: identity, now: now))
             } catch {
-                droppedMessages += 1
                 log("dropped a message from peer \(identity.hexString): \(error)")
             }
         }

@@ -45,6 +45,14 @@ public struct CurveKeyPair: Sendable, Equatable {
         else { throw .unwritable(path: path) }
     }
 
+    /// The public key's 32 bytes, as CURVE handshakes carry it.
+    public var publicKeyBytes: Data {
+        var binary = [UInt8](repeating: 0, count: 32)
+        // `init` checked that the key decodes.
+        _ = zmq_z85_decode(&binary, publicKey)
+        return Data(binary)
+    }
+
     static func isKey(_ text: String) -> Bool {
         guard text.utf8.count == 40 else { return false }
         var binary = [UInt8](repeating: 0, count: 32)

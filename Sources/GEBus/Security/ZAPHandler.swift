@@ -28,11 +28,6 @@ public final class ZAPHandler: Sendable {
         return keys
     }
 
-    /// Replaces the authorized keys (e.g. after the directory changed).
-    public func authorize(_ keys: Set<String>) {
-        authorized.withLock { $0 = keys }
-    }
-
     /// Binds the ZAP endpoint and starts answering on a new thread.
     public func start(context: ZMQContext) throws(ZMQError) {
         let socket = try ZMQSocket(context, .rep)
@@ -48,28 +43,43 @@ public final class ZAPHandler: Sendable {
 
     private func serve(_ socket: ZMQSocket) {
         while true {
-            let frames: [Data]
+            let request: [Data]
             do {
                 guard let received = try socket.receive() else { continue }
-                frames = received
+                request = received
             } catch {
                 socket.close()
                 return
             }
-            guard frames.count >= 6 else { continue }
-            let mechanism = String(decoding: frames[5], as: UTF8.self)
-            var status = "400", text = "not authorized", user = ""
-            if mechanism == "CURVE", frames.count >= 7, frames[6].count == 32 {
-                let key = z85(frames[6])
-                if authorized.withLock({ $0.contains(key) }) {
-                    (status, text, user) = ("200", "OK", key)
-                } else {
-                    log("refused a worker with unknown public key \(key)")
-                }
-            }
-            let reply = [frames[0], frames[1], Data(status.utf8), Data(text.utf8), Data(user.utf8), Data()]
-            try? socket.send(reply)
+            // A REP socket must answer every request, malformed ones too, or
+            // it never receives again and every later handshake hangs.
+            try? socket.send(reply(to: request))
         }
+    }
+
+    /// The ZAP reply to one request (RFC 27): 200 for a CURVE client whose
+    /// key is authorized, 400 for any other client, 500 for a request that
+    /// does not follow the protocol.
+    func reply(to request: [Data]) -> [Data] {
+        let version = Data("1.0".utf8)
+        let requestID = request.count > 1 ? request[1] : Data()
+        func answer(_ status: String, _ text: String, user: String = "") -> [Data] {
+            [version, requestID, Data(status.utf8), Data(text.utf8), Data(user.utf8), Data()]
+        }
+        guard request.count >= 6, request[0] == version else {
+            log("answered a malformed ZAP request (\(request.count) frames)")
+            return answer("500", "malformed ZAP request")
+        }
+        let mechanism = String(decoding: request[5], as: UTF8.self)
+        guard mechanism == "CURVE", request.count >= 7, request[6].count == 32 else {
+            return answer("400", "CURVE required")
+        }
+        let key = z85(request[6])
+        guard authorized.withLock({ $0.contains(key) }) else {
+            log("refused a worker with unknown public key \(key)")
+            return answer("400", "unknown public key")
+        }
+        return answer("200", "OK", user: key)
     }
 
     private func z85(_ key: Data) -> String {

@@ -115,7 +115,6 @@ public final class WorkerClient {
         lastHeard = clock.now
         var hello = config.hello
         hello.running = running.sorted()
-        hello.capabilities.slots = config.hello.capabilities.slots
         send(.hello(hello))
     }
 

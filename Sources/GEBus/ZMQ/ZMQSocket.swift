@@ -137,17 +137,21 @@ public final class ZMQSocket {
     /// Receives one multipart message; `nil` if `dontWait` and none is queued.
     public func receive(dontWait: Bool = false) throws(ZMQError) -> [Data]? {
         var frames: [Data] = []
-        repeat {
+        while true {
             zmq_msg_init(message)
-            defer { zmq_msg_close(message) }
-            let size = zmq_msg_recv(message, handle, dontWait ? ZMQ_DONTWAIT : 0)
+            let size = zmq_msg_recv(message, handle, dontWait && frames.isEmpty ? ZMQ_DONTWAIT : 0)
             if size < 0 {
                 let error = ZMQError.last("receive")
+                zmq_msg_close(message)
                 if error.isWouldBlock, frames.isEmpty { return nil }
                 throw error
             }
             frames.append(Data(bytes: zmq_msg_data(message), count: Int(size)))
-        } while zmq_msg_more(message) != 0
-        return frames
+            // `more` is a property of the message just received: read it
+            // before the message is closed, never after.
+            let more = zmq_msg_more(message) != 0
+            zmq_msg_close(message)
+            if !more { return frames }
+        }
     }
 }
