@@ -32,16 +32,17 @@ let package = Package(
             name: "GECLI",
             dependencies: ["GEBus", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
-        .target(name: "GEBus", dependencies: ["CZMQ", "GECore"]),
+        .target(name: "GEBus", dependencies: ["CZMQ"]),
+        .target(name: "GEProtocol", dependencies: ["GECore"]),
         .target(name: "GEStore", dependencies: ["GECore", .product(name: "GRDB", package: "GRDB.swift")]),
-        .target(name: "GELLM", dependencies: ["GECore", "GEBus", "CCurl"]),
+        .target(name: "GELLM", dependencies: ["GECore", "GEBus", "GEProtocol", "CCurl"]),
         .target(name: "GESeed", dependencies: ["GECore", .product(name: "TOMLKit", package: "TOMLKit")]),
         .target(name: "CSpawn"),
         .target(
             name: "GEService",
-            dependencies: ["GECore", "GEBus", "GEStore", "GESeed", .product(name: "TOMLKit", package: "TOMLKit")]
+            dependencies: ["GECore", "GEBus", "GEProtocol", "GEStore", "GESeed", .product(name: "TOMLKit", package: "TOMLKit")]
         ),
-        .target(name: "GETraining", dependencies: ["GECore", "GEBus", "GESeed", "CSpawn"]),
+        .target(name: "GETraining", dependencies: ["GECore", "GEBus", "GEProtocol", "GESeed", "CSpawn"]),
         .executableTarget(
             name: "Daemon",
             dependencies: [
@@ -66,7 +67,7 @@ let package = Package(
         .executableTarget(
             name: "gectl",
             dependencies: [
-                "GEBus", "GECore", "GESeed", "GETraining",
+                "GEBus", "GEProtocol", "GECore", "GESeed", "GETraining",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -80,10 +81,10 @@ let package = Package(
         .testTarget(name: "GECoreTests", dependencies: ["GECore", "GESeed"]),
         .target(name: "GEBusTestSupport", dependencies: ["GEBus"], path: "Tests/GEBusTestSupport"),
         .testTarget(name: "GEBusTests", dependencies: ["GEBus", "GEBusTestSupport"]),
-        .testTarget(name: "GELLMTests", dependencies: ["GELLM", "GEBus", "GECore"], exclude: ["Fixtures"]),
+        .testTarget(name: "GELLMTests", dependencies: ["GELLM", "GEBus", "GEProtocol", "GECore"], exclude: ["Fixtures"]),
         .testTarget(name: "GESeedTests", dependencies: ["GESeed"]),
-        .testTarget(name: "GEServiceTests", dependencies: ["GEService", "GEBus", "GECore"]),
-        .testTarget(name: "GETrainingTests", dependencies: ["GETraining", "GESeed", "GEBus"], exclude: ["Fixtures"]),
+        .testTarget(name: "GEServiceTests", dependencies: ["GEService", "GEBus", "GEProtocol", "GECore"]),
+        .testTarget(name: "GETrainingTests", dependencies: ["GETraining", "GESeed", "GEBus", "GEProtocol", "GECore"], exclude: ["Fixtures"]),
         .testTarget(
             name: "GEStoreTests",
             dependencies: ["GEStore", .product(name: "GRDB", package: "GRDB.swift")]
@@ -91,7 +92,7 @@ let package = Package(
         .testTarget(
             name: "CLITests",
             dependencies: [
-                "Daemon", "LLMWorker", "GPUWorker", "gectl", "gebench", "GEBus", "GEBusTestSupport", "GECore", "GEStore",
+                "Daemon", "LLMWorker", "GPUWorker", "gectl", "gebench", "GEBus", "GEProtocol", "GEBusTestSupport", "GECore", "GEStore",
                 "GESeed",
             ]
         ),

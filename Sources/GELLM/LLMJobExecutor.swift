@@ -1,11 +1,12 @@
 import Foundation
 import GEBus
 import GECore
+import GEProtocol
 import Synchronization
 
 /// Runs LLM jobs: prompt → provider (with retries) → code extraction →
 /// the child file → syntax check. Every outcome, failures included, is an
-/// `LLMJobOutcome`; nothing throws past it.
+/// `LLMOutcome`; nothing throws past it.
 public final class LLMJobExecutor: JobExecutor {
     private let provider: any LLMProvider
     private let retry: RetryPolicy
@@ -34,17 +35,17 @@ public final class LLMJobExecutor: JobExecutor {
         return try! JSONEncoder().encode(outcome)
     }
 
-    func run(_ job: JobAssignment) -> LLMJobOutcome {
+    func run(_ job: JobAssignment) -> LLMOutcome {
         let start = Date()
-        func seconds() -> Double { Date().timeIntervalSince(start) }
+        func call(_ requests: Int, answer: String? = nil) -> LLMCall {
+            LLMCall(requests: requests, seconds: Date().timeIntervalSince(start), answer: answer)
+        }
         guard let spec = try? JSONDecoder().decode(LLMJobSpec.self, from: job.payload) else {
-            return LLMJobOutcome(failure: .request, reason: "the job payload is not an LLM job", requests: 0, seconds: 0)
+            return .failure(Failure(.request, "the job payload is not an LLM job"), call: call(0))
         }
         let base = Genome(source: spec.baseSource, marker: spec.marker)
         guard base.mutableSegmentIndices.contains(spec.segment) else {
-            return LLMJobOutcome(
-                failure: .request, reason: "segment \(spec.segment) does not exist in the base genome", requests: 0,
-                seconds: 0)
+            return .failure(Failure(.request, "segment \(spec.segment) does not exist in the base genome"), call: call(0))
         }
         let request = CompletionRequest(
             prompt: spec.prompt, sampling: spec.sampling, segmentCode: base.code(ofSegment: spec.segment))
@@ -52,34 +53,31 @@ public final class LLMJobExecutor: JobExecutor {
             () throws(ProviderError) in try provider.complete(request)
         }
         if cancelled.withLock({ $0.contains(job.id) }) {
-            return LLMJobOutcome(failure: .cancelled, reason: "cancelled", requests: requests, seconds: seconds())
+            return .failure(Failure(.cancelled, "cancelled"), call: call(requests))
         }
         let answer: String
         switch result {
         case .failure(let error):
             log("job \(job.id): \(provider.name) failed after \(requests) request(s): \(error)")
-            let kind: LLMJobOutcome.FailureKind
-            switch error {
-            case .contextLength: kind = .contextLength
-            case .client: kind = .request
-            default: kind = .unavailable
+            let kind: Failure.Kind = switch error {
+            case .contextLength: .contextLength
+            case .client: .request
+            default: .unavailable
             }
             let suffix = error.isRetryable ? " (gave up after \(requests) attempts)" : ""
-            return LLMJobOutcome(failure: kind, reason: "\(error)\(suffix)", requests: requests, seconds: seconds())
+            return .failure(Failure(kind, "\(error)\(suffix)"), call: call(requests))
         case .success(let text):
             answer = text
         }
-        switch CodeExtractor.extract(from: answer, expectedNames: spec.expectedNames) {
+        switch Operators.child(of: base, segment: spec.segment, answer: answer, expectedNames: spec.expectedNames) {
         case .failure(let failure):
-            return LLMJobOutcome(answer: answer, failure: .noCode, reason: "\(failure)", requests: requests, seconds: seconds())
-        case .success(let code):
-            let child = base.replacingSegment(spec.segment, with: code)
+            return .failure(Failure(.noCode, "\(failure)"), call: call(requests, answer: answer))
+        case .success(let child):
             if let problem = syntax.check(child.source) {
-                return LLMJobOutcome(
-                    code: code, answer: answer, failure: .syntax, reason: "syntax error: \(problem)",
-                    requests: requests, seconds: seconds())
+                return .failure(
+                    Failure(.syntax, "syntax error: \(problem)"), call: call(requests, answer: answer))
             }
-            return LLMJobOutcome(code: code, answer: answer, requests: requests, seconds: seconds())
+            return .code(source: child.source, call: call(requests, answer: answer))
         }
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import GEBus
 import GECore
+import GEProtocol
 import GESeed
 import GEStore
 import Synchronization
@@ -174,11 +175,22 @@ public final class Daemon {
             let job = DaemonJob(command)
             jobs.append(.init(id: job.id, kind: job.kind.rawValue, individual: individual, state: "queued"))
         }
+        // What the worker reported beyond the outcome is kept with the
+        // individual, but only for a result the engine took.
+        var evidence: [IndividualID: StoreChange.Evidence] = [:]
         switch input {
-        case .answer(let requestID, _):
-            if let child = engine.openRequests[requestID]?.child { touched.insert(child) }
-        case .evaluation(let id, _):
-            touched.insert(id)
+        case .answer(let requestID, let outcome):
+            if let child = engine.openRequests[requestID]?.child {
+                touched.insert(child)
+                evidence[child] = StoreChange.Evidence(answer: outcome.call.answer)
+            }
+        case .evaluation(let id, let outcome):
+            if engine.individuals.indices.contains(id), engine.individuals[id].status == .evaluating {
+                touched.insert(id)
+                let run = outcome.run
+                evidence[id] = StoreChange.Evidence(
+                    metrics: run.metrics.isEmpty ? nil : run.metrics, logTail: run.logTail.isEmpty ? nil : run.logTail)
+            }
         case .stop:
             touched.formUnion(next.individuals.indices.filter { next.individuals[$0].status != engine.individuals[$0].status })
         case .step, .configure:
@@ -192,7 +204,7 @@ public final class Daemon {
             workers: finishedJob.flatMap { job in
                 job.kind == WorkerKind.gpu.rawValue ? job.worker.map { [job.individual: $0] } : nil
             } ?? [:],
-            events: events.map { (type: $0.name, body: $0.summary) }))
+            events: events.map { (type: $0.name, body: $0.summary) }, evidence: evidence))
         engine = next
         for command in commands { submit(command) }
         for event in events { publish(event.name, ["detail": event.summary]) }
@@ -254,7 +266,7 @@ public final class Daemon {
             broker.acknowledge(jobID: jobID, peer: peer)
         case .abandoned(let jobID, let reason):
             if let job = DaemonJob(id: jobID) {
-                try apply(job.failure("abandoned: \(reason)"), finishedJob: finished(job, state: "abandoned", worker: nil))
+                try apply(job.failure(Failure(.abandoned, reason)), finishedJob: finished(job, state: "abandoned", worker: nil))
             }
         case .progress(let jobID, let message):
             publish("progress", ["job": jobID, "message": message])
@@ -340,10 +352,10 @@ extension EngineEvent {
     var summary: String {
         switch self {
         case .childReady(let id): "#\(id) ready for evaluation"
-        case .childFailed(let id, let reason): "#\(id) failed before evaluation: \(reason)"
+        case .childFailed(let id, let failure): "#\(id) failed before evaluation: \(failure)"
         case .childDuplicate(let id, let original): "#\(id) repeats #\(original)"
         case .evaluated(let id, let fitness): "#\(id) scored \(fitness)"
-        case .evaluationFailed(let id, let reason): "#\(id) failed: \(reason)"
+        case .evaluationFailed(let id, let failure): "#\(id) failed: \(failure)"
         case .populationChanged(let added, let removed): "population +\(added) -\(removed)"
         case .stopped(let reason): "stopped: \(reason)"
         }

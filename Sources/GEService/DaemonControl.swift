@@ -1,6 +1,7 @@
 import Foundation
 import GEBus
 import GECore
+import GEProtocol
 
 /// The control socket: one request, one reply, on the reactor thread.
 extension Daemon {
@@ -107,7 +108,8 @@ extension Daemon {
     func report(_ id: IndividualID) -> IndividualReport {
         let individual = engine.individuals[id]
         var status: String
-        var failure: String?
+        var failure: Failure?
+        var duplicateOf: IndividualID?
         switch individual.status {
         case .breeding: status = "breeding"
         case .awaitingEvaluation: status = "queued"
@@ -118,12 +120,12 @@ extension Daemon {
             failure = reason
         case .duplicate(let original):
             status = "duplicate"
-            failure = "repeats #\(original)"
+            duplicateOf = original
         }
         return IndividualReport(
             id: id, status: status, objectives: individual.fitness, origin: individual.origin.rawValue,
             parents: individual.parents, age: engine.evaluationsCompleted - individual.bornAfterEvaluations,
-            generation: individual.generation, failure: failure, template: individual.variations.first?.templateID)
+            generation: individual.generation, failure: failure, duplicateOf: duplicateOf, template: individual.variations.first?.templateID)
     }
 
     func detail(_ id: IndividualID) -> IndividualDetail {

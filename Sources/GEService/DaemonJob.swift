@@ -1,6 +1,7 @@
 import Foundation
 import GEBus
 import GECore
+import GEProtocol
 
 /// A job the daemon hands to the bus, named so that its id alone says what
 /// it is for: `r<request>` asks an LLM, `e<individual>` evaluates.
@@ -39,37 +40,29 @@ enum DaemonJob: Equatable {
         }
     }
 
-    /// The engine input for a worker's result payload.
+    /// The engine input for a worker's result payload: the outcome the
+    /// worker sent, as it sent it, or `invalid_result` if it is unreadable.
     func input(for payload: Data) -> EngineInput {
         let decoder = JSONDecoder()
         switch self {
-        case .generate:
-            guard let outcome = try? decoder.decode(LLMJobOutcome.self, from: payload) else {
-                return failure("the LLM worker sent an unreadable result")
+        case .generate(let request):
+            guard let outcome = try? decoder.decode(LLMOutcome.self, from: payload) else {
+                return failure(Failure(.invalidResult, "the LLM worker sent an unreadable result"))
             }
-            if outcome.failure == nil, let code = outcome.code { return answer(.code(code)) }
-            return failure("\(outcome.failure?.rawValue ?? "failed"): \(outcome.reason ?? "no reason given")")
+            return .answer(requestID: request, outcome)
         case .evaluate(let id):
-            guard let outcome = try? decoder.decode(TrainingJobOutcome.self, from: payload) else {
-                return failure("the GPU worker sent an unreadable result")
+            guard let outcome = try? decoder.decode(EvaluationOutcome.self, from: payload) else {
+                return failure(Failure(.invalidResult, "the GPU worker sent an unreadable result"))
             }
-            if outcome.failure == nil, let objectives = outcome.objectives {
-                return .evaluation(id, .success(objectives: objectives))
-            }
-            return failure("\(outcome.failure?.rawValue ?? "failed"): \(outcome.reason ?? "no reason given")")
+            return .evaluation(id, outcome)
         }
     }
 
     /// The engine input for a job that produced no result.
-    func failure(_ reason: String) -> EngineInput {
+    func failure(_ failure: Failure) -> EngineInput {
         switch self {
-        case .generate: answer(.failure(reason: reason))
-        case .evaluate(let id): .evaluation(id, .failure(reason: reason))
+        case .generate(let request): .answer(requestID: request, .failure(failure, call: .none))
+        case .evaluate(let id): .evaluation(id, .failure(failure, run: .none))
         }
-    }
-
-    private func answer(_ outcome: LLMOutcome) -> EngineInput {
-        guard case .generate(let request) = self else { preconditionFailure("an evaluation has no LLM answer") }
-        return .answer(requestID: request, outcome)
     }
 }

@@ -15,16 +15,25 @@ public struct IndividualRow: Codable, Sendable, Equatable, FetchableRecord, Pers
     public var status: String
     /// JSON array of objective values, when evaluated.
     public var fitness: String?
+    /// The failure's one-line reason, its kind and its evidence.
     public var failure: String?
+    public var failureKind: String?
+    public var failureExcerpt: String?
     public var duplicateOf: Int?
     public var code: String
     public var fingerprint: String
     public var generation: Int
     public var bornAfter: Int
     public var worker: String?
+    /// JSON object of every number the training reported, when trained.
+    public var metrics: String?
+    /// The last lines of the training log.
+    public var logTail: String?
+    /// The LLM's answer that made the child (capped), as evidence.
+    public var answer: String?
     public var updatedAt: Double
 
-    init(_ individual: Individual, worker: String?, now: Double) {
+    init(_ individual: Individual, worker: String?, evidence: StoreChange.Evidence?, now: Double) {
         id = individual.id
         parents = RunStore.json(individual.parents)
         origin = individual.origin.rawValue
@@ -34,6 +43,9 @@ public struct IndividualRow: Codable, Sendable, Equatable, FetchableRecord, Pers
         generation = individual.generation
         bornAfter = individual.bornAfterEvaluations
         self.worker = worker
+        metrics = evidence?.metrics.map(RunStore.json)
+        logTail = evidence?.logTail
+        answer = evidence?.answer
         updatedAt = now
         switch individual.status {
         case .breeding: status = "breeding"
@@ -42,9 +54,11 @@ public struct IndividualRow: Codable, Sendable, Equatable, FetchableRecord, Pers
         case .evaluated(let values):
             status = "evaluated"
             fitness = RunStore.json(values)
-        case .failed(let reason):
+        case .failed(let failure):
             status = "failed"
-            failure = reason
+            self.failure = failure.reason
+            failureKind = failure.kind.rawValue
+            failureExcerpt = failure.excerpt
         case .duplicate(let original):
             status = "duplicate"
             duplicateOf = original

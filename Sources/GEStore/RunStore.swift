@@ -97,7 +97,9 @@ public final class RunStore: Sendable {
         try pool.write { db in
             try db.execute(sql: "INSERT INTO input (seq, at, body) VALUES (?, ?, ?)", arguments: [change.seq, now, input])
             for individual in change.individuals {
-                try IndividualRow(individual, worker: change.workers[individual.id], now: now).save(db)
+                try IndividualRow(
+                    individual, worker: change.workers[individual.id], evidence: change.evidence[individual.id], now: now
+                ).save(db)
             }
             for job in change.jobs {
                 try db.execute(
@@ -210,10 +212,26 @@ public struct StoreChange: Sendable {
     /// The worker that evaluated an individual, by id.
     public var workers: [IndividualID: String]
     public var events: [(type: String, body: String)]
+    /// What workers reported beside the outcome, by individual.
+    public var evidence: [IndividualID: Evidence]
+
+    /// What a worker reported about an individual beyond its outcome.
+    public struct Evidence: Sendable, Equatable {
+        public var metrics: [String: Double]?
+        public var logTail: String?
+        public var answer: String?
+
+        public init(metrics: [String: Double]? = nil, logTail: String? = nil, answer: String? = nil) {
+            self.metrics = metrics
+            self.logTail = logTail
+            self.answer = answer
+        }
+    }
 
     public init(
         seq: Int, input: EngineInput, engine: Engine, individuals: [Individual], jobs: [Job] = [],
-        workers: [IndividualID: String] = [:], events: [(type: String, body: String)] = []
+        workers: [IndividualID: String] = [:], events: [(type: String, body: String)] = [],
+        evidence: [IndividualID: Evidence] = [:]
     ) {
         self.seq = seq
         self.input = input
@@ -222,5 +240,6 @@ public struct StoreChange: Sendable {
         self.jobs = jobs
         self.workers = workers
         self.events = events
+        self.evidence = evidence
     }
 }

@@ -83,6 +83,15 @@ enum StoreSchema {
                 t.column("body", .text).notNull()
             }
         }
+        migrator.registerMigration("v2: failure kinds and evidence") { db in
+            try db.alter(table: "individual") { t in
+                t.add(column: "failureKind", .text)
+                t.add(column: "failureExcerpt", .text)
+                t.add(column: "metrics", .text)
+                t.add(column: "logTail", .text)
+                t.add(column: "answer", .text)
+            }
+        }
         return migrator
     }
 }

@@ -1,8 +1,8 @@
-import GEBus
+import GECore
 
 /// Names why a screen or training run failed, from how it ended and its log.
 public enum FailureClassifier {
-    public static func classify(ending: ChildProcess.Ending, log: String) -> TrainingJobOutcome.FailureClass {
+    public static func classify(ending: ChildProcess.Ending, log: String) -> Failure.Kind {
         switch ending {
         case .timedOut: return .timeout
         case .cancelled: return .cancelled

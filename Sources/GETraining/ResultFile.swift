@@ -1,5 +1,4 @@
 import Foundation
-import GEBus
 import GESeed
 
 /// Reading the JSON a screen or train command writes.

@@ -1,5 +1,7 @@
 import Foundation
 import GEBus
+import GECore
+import GEProtocol
 import GESeed
 import Synchronization
 
@@ -58,10 +60,13 @@ public final class TrainingJobExecutor: JobExecutor {
         return try! JSONEncoder().encode(outcome)
     }
 
-    func run(_ job: JobAssignment, progress: @escaping @Sendable (String) -> Void) -> TrainingJobOutcome {
+    func run(_ job: JobAssignment, progress: @escaping @Sendable (String) -> Void) -> EvaluationOutcome {
         let start = Date()
-        func setupFailure(_ reason: String) -> TrainingJobOutcome {
-            TrainingJobOutcome(failure: .setup, reason: reason, phase: "setup", seconds: Date().timeIntervalSince(start))
+        func record(_ phase: TrainingRun.Phase, _ metrics: [String: Double] = [:], log: String = "") -> TrainingRun {
+            TrainingRun(metrics: metrics, logTail: log, phase: phase, seconds: Date().timeIntervalSince(start))
+        }
+        func setupFailure(_ reason: String) -> EvaluationOutcome {
+            .failure(Failure(.setup, reason), run: record(.setup))
         }
         guard let spec = try? JSONDecoder().decode(TrainingJobSpec.self, from: job.payload) else {
             return setupFailure("the job payload is not a training job")
@@ -80,51 +85,47 @@ public final class TrainingJobExecutor: JobExecutor {
             return setupFailure("cannot prepare the job directory: \(error.localizedDescription)")
         }
         var metrics: [String: Double] = [:]
-        let phases: [(name: String, command: SeedManifest.Command, output: String)] = [
-            ("screen", manifest.screen, "ge-screen.json"), ("train", manifest.train, manifest.resultFile),
+        let phases: [(phase: TrainingRun.Phase, command: SeedManifest.Command, output: String)] = [
+            (.screen, manifest.screen, "ge-screen.json"), (.train, manifest.train, manifest.resultFile),
         ]
-        for phase in phases {
+        for (phase, command, output) in phases {
             let values = [
-                "output": phase.output, "device": settings.device, "epochs": String(spec.epochs ?? manifest.epochs),
+                "output": output, "device": settings.device, "epochs": String(spec.epochs ?? manifest.epochs),
                 "data": manifest.data.map { $0.hasPrefix("/") ? $0 : manifest.directory.path + "/" + $0 } ?? "",
                 "seed_dir": manifest.directory.path,
             ]
-            let command = CommandTemplate.render(phase.command.template, values: values)
+            let line = CommandTemplate.render(command.template, values: values)
             let ending: ChildProcess.Ending
             do {
-                ending = try runPhase(command, job: job, directory: directory, timeout: phase.command.timeout, progress: progress)
+                ending = try runPhase(line, job: job, directory: directory, timeout: command.timeout, progress: progress)
             } catch {
-                return finish(job, directory, TrainingJobOutcome(
-                    failure: .setup, reason: "\(error)", phase: phase.name, seconds: Date().timeIntervalSince(start)))
+                return finish(job, directory, .failure(Failure(.setup, "\(error)"), run: record(phase, metrics)))
             }
             let tail = directory.logTail()
             guard ending == .exited(0) else {
-                return finish(job, directory, TrainingJobOutcome(
-                    metrics: metrics, failure: FailureClassifier.classify(ending: ending, log: tail),
-                    reason: FailureClassifier.reason(ending: ending, log: tail, phase: phase.name, timeout: phase.command.timeout),
-                    logTail: tail, phase: phase.name, seconds: Date().timeIntervalSince(start)))
+                let failure = Failure(
+                    FailureClassifier.classify(ending: ending, log: tail),
+                    FailureClassifier.reason(ending: ending, log: tail, phase: phase.rawValue, timeout: command.timeout),
+                    excerpt: tail)
+                return finish(job, directory, .failure(failure, run: record(phase, metrics, log: tail)))
             }
             do {
-                let values = try ResultFile.metrics(at: directory.path + "/" + phase.output)
-                for (key, value) in values { metrics[phase.name == "screen" ? "screen." + key : key] = value }
-            } catch .missing where phase.name == "screen" {
+                let values = try ResultFile.metrics(at: directory.path + "/" + output)
+                for (key, value) in values { metrics[phase == .screen ? "screen." + key : key] = value }
+            } catch .missing where phase == .screen {
                 continue
             } catch {
-                return finish(job, directory, TrainingJobOutcome(
-                    metrics: metrics, failure: Self.failureClass(error), reason: Self.describe(error, file: phase.output),
-                    logTail: tail, phase: phase.name, seconds: Date().timeIntervalSince(start)))
+                let failure = Failure(Self.failureKind(error), Self.describe(error, file: output), excerpt: tail)
+                return finish(job, directory, .failure(failure, run: record(phase, metrics, log: tail)))
             }
         }
         let tail = directory.logTail(lines: 10)
         do {
             let objectives = try ResultFile.objectives(metrics, manifest: manifest)
-            return finish(job, directory, TrainingJobOutcome(
-                objectives: objectives, metrics: metrics, logTail: tail, phase: "train",
-                seconds: Date().timeIntervalSince(start)))
+            return finish(job, directory, .scored(objectives: objectives, run: record(.train, metrics, log: tail)))
         } catch {
-            return finish(job, directory, TrainingJobOutcome(
-                metrics: metrics, failure: Self.failureClass(error), reason: Self.describe(error, file: manifest.resultFile),
-                logTail: tail, phase: "train", seconds: Date().timeIntervalSince(start)))
+            let failure = Failure(Self.failureKind(error), Self.describe(error, file: manifest.resultFile), excerpt: tail)
+            return finish(job, directory, .failure(failure, run: record(.train, metrics, log: tail)))
         }
     }
 
@@ -149,8 +150,8 @@ public final class TrainingJobExecutor: JobExecutor {
 
     /// Keeps a failed job's directory (up to the limit); a successful one is
     /// removed once the daemon acknowledges the result.
-    private func finish(_ job: JobAssignment, _ directory: JobDirectory, _ outcome: TrainingJobOutcome) -> TrainingJobOutcome {
-        if outcome.failure == nil {
+    private func finish(_ job: JobAssignment, _ directory: JobDirectory, _ outcome: EvaluationOutcome) -> EvaluationOutcome {
+        if case .scored = outcome {
             finished.withLock { $0[job.id] = directory }
         } else {
             let expired = failedDirectories.withLock { kept -> [JobDirectory] in
@@ -164,7 +165,7 @@ public final class TrainingJobExecutor: JobExecutor {
         return outcome
     }
 
-    static func failureClass(_ problem: ResultFile.Problem) -> TrainingJobOutcome.FailureClass {
+    static func failureKind(_ problem: ResultFile.Problem) -> Failure.Kind {
         switch problem {
         case .notFinite: .nan
         case .missing, .unreadable, .missingKey: .missingResult

@@ -81,12 +81,14 @@ struct UtilizationCommand: ParsableCommand {
             now = event.time
             switch event.kind {
             case .answer(let request):
-                let code = engine.individuals[request.child].genome.code(ofSegment: request.prompt.segment)
-                _ = engine.receiveAnswer(requestID: request.id, outcome: .code(code + "\nTUNED_\(request.id) = 1"))
+                let base = engine.individuals[request.child].genome
+                let code = base.code(ofSegment: request.prompt.segment) + "\nTUNED_\(request.id) = 1"
+                let child = base.replacingSegment(request.prompt.segment, with: code)
+                _ = engine.receiveAnswer(requestID: request.id, outcome: .code(source: child.source, call: .none))
             case .evaluated(let id, let worker):
                 idle.append(worker)
                 let hash = UInt64(engine.individuals[id].genome.fingerprint, radix: 16)!
-                _ = engine.receiveEvaluation(of: id, outcome: .success(objectives: [Double(hash % 1000) / 1000, Double(hash >> 54)]))
+                _ = engine.receiveEvaluation(of: id, outcome: .scored(objectives: [Double(hash % 1000) / 1000, Double(hash >> 54)], run: .none))
             }
         }
         return (busy / (Double(workers) * now), now, engine.evaluationsCompleted)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GEBus
+import GEProtocol
 
 /// Options every gectl command takes.
 struct ControlOptions: ParsableArguments {

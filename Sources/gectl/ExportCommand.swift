@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GEBus
+import GEProtocol
 
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -23,7 +24,7 @@ struct ExportCommand: ParsableCommand {
                 let objectives = (0..<count).map { index in individual.objectives.map { String($0[index]) } ?? "" }
                 let cells = [String(individual.id), individual.status, individual.origin,
                              individual.parents.map(String.init).joined(separator: " "), String(individual.generation),
-                             individual.template ?? ""] + objectives + [individual.failure ?? ""]
+                             individual.template ?? ""] + objectives + [individual.failure?.description ?? individual.duplicateOf.map { "repeats #\($0)" } ?? ""]
                 print(cells.map(Self.csvField).joined(separator: ","))
             }
         }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GEBus
+import GEProtocol
 import GECore
 
 struct PlotCommand: ParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GEBus
+import GEProtocol
 
 struct StatusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -101,7 +102,11 @@ struct ShowCommand: ParsableCommand {
             let report = detail.report
             print("#\(report.id): \(report.status), \(report.origin) of \(report.parents.map { "#\($0)" }.joined(separator: ", "))")
             if let objectives = report.objectives { print("objectives: \(objectives.map(formatted).joined(separator: ", "))") }
-            if let failure = report.failure { print("failure: \(failure)") }
+            if let failure = report.failure {
+                print("failure: \(failure)")
+                if let excerpt = failure.excerpt { print(excerpt.split(separator: "\n", omittingEmptySubsequences: false).map { "  | " + $0 }.joined(separator: "\n")) }
+            }
+            if let original = report.duplicateOf { print("duplicate: repeats #\(original)") }
             for step in detail.variations { print("made by: \(step)") }
             if !detail.diff.isEmpty { print("\ndiff against #\(report.parents[0]):\n\(detail.diff)") }
         }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GEBus
+import GEProtocol
 
 struct WatchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -2,6 +2,7 @@ import Foundation
 import GEBus
 import GEBusTestSupport
 import GECore
+import GEProtocol
 import Testing
 
 /// Worker executables as separate processes against an in-process broker.
@@ -50,7 +51,7 @@ import Testing
         let completions = broker.completions()
         let t0 = try #require(completions.first { $0.id == "t0" })
         #expect(t0.worker != holder.id, "t0 was finished by the surviving worker")
-        let outcome = try JSONDecoder().decode(TrainingJobOutcome.self, from: t0.payload)
+        let outcome = try JSONDecoder().decode(EvaluationOutcome.self, from: t0.payload)
         #expect(outcome.objectives == [0.9, 5])
         #expect(broker.allActions.contains { if case .workerLeft(let worker, let reason) = $0 { worker.id == holder.id && reason.contains("silent") } else { false } })
     }
@@ -69,9 +70,9 @@ import Testing
         }
         #expect(eventually(timeout: 20) { broker.completed.count == 4 })
         for completion in broker.completions() {
-            let outcome = try JSONDecoder().decode(LLMJobOutcome.self, from: completion.payload)
-            #expect(outcome.failure == nil, "\(outcome)")
-            #expect(outcome.code?.hasPrefix("class B(nn.Module):") == true)
+            let outcome = try JSONDecoder().decode(LLMOutcome.self, from: completion.payload)
+            #expect(outcome.failed == nil, "\(outcome)")
+            #expect(outcome.source?.hasPrefix("import torch.nn as nn\n# --OPTION--\nclass B(nn.Module):") == true)
         }
         kill(worker.processIdentifier, SIGTERM)
         #expect(eventually { !worker.isRunning })

@@ -80,19 +80,24 @@ struct EngineSimulator {
     }
 
     mutating func answer(_ request: LLMRequest) -> LLMOutcome {
-        if rng.chance(llmFailureRate) { return .failure(reason: "HTTP 503 from the LLM server") }
+        if rng.chance(llmFailureRate) {
+            return .failure(Failure(.unavailable, "HTTP 503 from the LLM server"), call: .none)
+        }
         let base = engine.individuals[request.child].genome
         var code = base.code(ofSegment: request.prompt.segment)
         if !rng.chance(unchangedAnswerRate) {
             code += "\nTUNED_\(request.id) = \(Int.random(in: 0..<1000, using: &rng))"
         }
-        return .answer("Here is the improved code:\n```python\n\(code)\n```\nIt should be better.")
+        return workerOutcome(
+            for: request, answer: "Here is the improved code:\n```python\n\(code)\n```\nIt should be better.", in: engine)
     }
 
     mutating func evaluate(_ genome: Genome) -> EvaluationOutcome {
-        if rng.chance(evaluationFailureRate) { return .failure(reason: "RuntimeError: shape mismatch") }
+        if rng.chance(evaluationFailureRate) {
+            return .failure(Failure(.shape, "RuntimeError: shape mismatch"), run: .none)
+        }
         let hash = UInt64(genome.fingerprint, radix: 16)!
-        return .success(objectives: [0.5 + Double(hash % 1000) / 2000, Double(genome.source.count + Int(hash >> 54))])
+        return scored([0.5 + Double(hash % 1000) / 2000, Double(genome.source.count + Int(hash >> 54))])
     }
 
     /// Feeds recorded inputs to an engine, as the daemon would after a restart.

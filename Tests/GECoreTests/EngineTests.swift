@@ -42,7 +42,7 @@ import Testing
         let failed = engine.individuals.filter { if case .failed = $0.status { true } else { false } }
         #expect(!failed.isEmpty)
         #expect(failed.allSatisfy { !engine.population.contains($0.id) })
-        #expect(engine.individuals.contains { if case .failed(let r) = $0.status { r.hasPrefix("llm: HTTP 503") } else { false } })
+        #expect(engine.individuals.contains { if case .failed(let f) = $0.status { f.kind == .unavailable && f.reason.hasPrefix("HTTP 503") } else { false } })
         #expect(engine.individuals.allSatisfy { $0.status != .evaluating && $0.status != .awaitingEvaluation })
     }
 
@@ -124,12 +124,12 @@ import Testing
             return
         }
         #expect(seedID == 0)
-        #expect(!engine.receiveEvaluation(of: 0, outcome: .success(objectives: [0.9, 500])).isEmpty)
+        #expect(!engine.receiveEvaluation(of: 0, outcome: scored([0.9, 500])).isEmpty)
         let afterFirst = engine
-        #expect(engine.receiveEvaluation(of: 0, outcome: .success(objectives: [0.1, 5])).isEmpty)
-        #expect(engine.receiveEvaluation(of: 4242, outcome: .failure(reason: "x")).isEmpty)
+        #expect(engine.receiveEvaluation(of: 0, outcome: scored([0.1, 5])).isEmpty)
+        #expect(engine.receiveEvaluation(of: 4242, outcome: .failure(Failure(.crash, "x"), run: .none)).isEmpty)
         #expect(engine == afterFirst)
-        let answer = LLMOutcome.answer("```python\nclass FCT(nn.Module):\n    pass\n```")
+        let answer = workerOutcome(for: request, answer: "```python\nclass FCT(nn.Module):\n    pass\n```", in: engine)
         #expect(engine.receiveAnswer(requestID: request.id, outcome: answer) != [])
         let afterAnswer = engine
         #expect(engine.receiveAnswer(requestID: request.id, outcome: answer).isEmpty)
@@ -145,22 +145,51 @@ import Testing
             return
         }
         let code = engine.individuals[request.child].genome.code(ofSegment: request.prompt.segment) + "\nEXTRA = 1"
-        #expect(engine.receiveAnswer(requestID: request.id, outcome: .code(code)) == [.childReady(request.child)])
+        let source = engine.individuals[request.child].genome.replacingSegment(request.prompt.segment, with: code).source
+        #expect(engine.receiveAnswer(requestID: request.id, outcome: .code(source: source, call: .none)) == [.childReady(request.child)])
         let child = engine.individuals[request.child]
         #expect(child.genome.code(ofSegment: request.prompt.segment) == code)
         #expect(child.genome.differingSegments(from: seed) == [request.prompt.segment])
         #expect(child.variations.map(\.variation) == [.mutation])
     }
 
+    @Test func aChildChangedOutsideItsSegmentIsRefused() throws {
+        var engine = try Engine(seed: seed, config: config(), rngSeed: 3)
+        let commands = engine.step(freeLLMSlots: 1, freeEvaluationSlots: 0, library: library)
+        guard case .generate(let request) = commands.first else {
+            Issue.record("expected a request, got \(commands)")
+            return
+        }
+        let base = engine.individuals[request.child].genome
+        let other = base.mutableSegmentIndices.first { $0 != request.prompt.segment }!
+        // A buggy or hostile worker rewrites the header, another gene, or
+        // sends a file with an extra marker line.
+        let forged = [
+            base.replacingSegment(other, with: "EVIL = 1").source,
+            "import os\n" + base.source,
+            base.source + "\n\(base.marker)\nclass Extra:\n    pass\n",
+        ]
+        for source in forged {
+            var attempt = engine
+            let events = attempt.receiveAnswer(requestID: request.id, outcome: .code(source: source, call: .none))
+            guard case .childFailed(request.child, let failure) = events.last else {
+                Issue.record("expected the child to fail, got \(events)")
+                continue
+            }
+            #expect(failure.kind == .invalidResult)
+            #expect(attempt.individuals[request.child].genome == base, "the parent's code is kept, not the forgery")
+        }
+    }
+
     @Test func invalidObjectivesFailTheIndividual() throws {
         var engine = try Engine(seed: seed, config: config(), rngSeed: 3)
         _ = engine.step(freeLLMSlots: 0, freeEvaluationSlots: 1, library: library)
-        let events = engine.receiveEvaluation(of: 0, outcome: .success(objectives: [.nan, 3]))
-        guard case .evaluationFailed(0, let reason) = events.first else {
+        let events = engine.receiveEvaluation(of: 0, outcome: scored([.nan, 3]))
+        guard case .evaluationFailed(0, let failure) = events.first else {
             Issue.record("expected a failure, got \(events)")
             return
         }
-        #expect(reason.contains("expected 2 finite values"))
+        #expect(failure.kind == .invalidResult && failure.reason.contains("expected 2 finite values"))
         #expect(engine.population.isEmpty)
     }
 
@@ -204,10 +233,10 @@ import Testing
         #expect(!engine.isFinished)
         #expect(engine.step(freeLLMSlots: 4, freeEvaluationSlots: 4, library: library).isEmpty)
         for case .generate(let request) in commands {
-            let events = engine.receiveAnswer(requestID: request.id, outcome: .answer("```python\nx = \(request.id)\n```"))
-            #expect(events == [.childFailed(request.child, reason: "cancelled: gectl stop")])
+            let events = engine.receiveAnswer(requestID: request.id, outcome: workerOutcome(for: request, answer: "```python\nx = \(request.id)\n```", in: engine))
+            #expect(events == [.childFailed(request.child, Failure(.cancelled, "the run stopped: gectl stop"))])
         }
-        _ = engine.receiveEvaluation(of: 0, outcome: .success(objectives: [0.9, 100]))
+        _ = engine.receiveEvaluation(of: 0, outcome: scored([0.9, 100]))
         #expect(engine.isFinished)
     }
 
@@ -219,10 +248,10 @@ import Testing
         let first = engine.step(freeLLMSlots: 10, freeEvaluationSlots: 0, library: library)
         #expect(first.count == 1)
         guard case .generate(let request) = first[0] else { return }
-        _ = engine.receiveAnswer(requestID: request.id, outcome: .answer("```python\nTUNED = 1\n```"))
+        _ = engine.receiveAnswer(requestID: request.id, outcome: workerOutcome(for: request, answer: "```python\nTUNED = 1\n```", in: engine))
         let dispatched = engine.step(freeLLMSlots: 10, freeEvaluationSlots: 1, library: library)
         #expect(dispatched.count == 1)
-        _ = engine.receiveEvaluation(of: request.child, outcome: .success(objectives: [0.8, 10]))
+        _ = engine.receiveEvaluation(of: request.child, outcome: scored([0.8, 10]))
         // Three free evaluation slots and a lookahead of 2: five children are bred.
         let bred = engine.step(freeLLMSlots: 10, freeEvaluationSlots: 3, library: library)
         #expect(bred.count == 5)

@@ -91,18 +91,25 @@ import Testing
             rng: &rng) == nil)
     }
 
-    @Test func applyReplacesTheSegmentAndKeepsItsNote() throws {
+    @Test func childReplacesTheSegmentAndKeepsItsNote() throws {
         var rng = SeededRandom(seed: 5)
         var prompt = Operators.mutation(of: .init(id: 0, genome: seed), library: library, config: VariationConfig(), rng: &rng)
         while prompt.segment != 1 {
             prompt = Operators.mutation(of: .init(id: 0, genome: seed), library: library, config: VariationConfig(), rng: &rng)
         }
         let answer = "Sure!\n```python\nclass FCT(nn.Module):\n    def __init__(self, cin, cout):\n        super().__init__()\n```\nIt is smaller."
-        let child = try Operators.apply(answer, to: seed, for: prompt).get()
+        func make(_ answer: String) -> Result<Genome, ExtractionFailure> {
+            Operators.child(of: seed, segment: prompt.segment, answer: answer, expectedNames: prompt.expectedNames)
+        }
+        let child = try make(answer).get()
         #expect(child.code(ofSegment: 1).hasPrefix("class FCT(nn.Module):\n    def __init__(self, cin, cout)"))
         #expect(child.note(ofSegment: 1) == seed.note(ofSegment: 1))
         #expect(child.differingSegments(from: seed) == [1])
-        #expect(Operators.apply("I cannot help with that.", to: seed, for: prompt) == .failure(.noCodeBlock))
+        #expect(make("I cannot help with that.") == .failure(.noCodeBlock))
+        // A marker line in the answer would split the gene: the worker would
+        // check one file and the engine keep another.
+        let split = "```python\nclass FCT(nn.Module):\n    pass\n\(seed.marker)\nclass Extra:\n    pass\n```"
+        #expect(make(split) == .failure(.containsMarker(seed.marker)))
     }
 
     @Test func repairShowsTheCodeTheSeedVersionAndTheFailure() {

@@ -63,3 +63,21 @@ enum TestSupport {
         (0..<objectives).map { _ in (rng.chance(0.5) ? 1 : -1) * rng.uniform(0.5...2) }
     }
 }
+
+/// What an honest LLM worker sends for the model's `answer` to `request`:
+/// the child made by `Operators.child`, or `no_code`.
+func workerOutcome(for request: LLMRequest, answer: String, in engine: Engine) -> LLMOutcome {
+    let call = LLMCall(requests: 1, seconds: 0, answer: answer)
+    let base = engine.individuals[request.child].genome
+    switch Operators.child(
+        of: base, segment: request.prompt.segment, answer: answer, expectedNames: request.prompt.expectedNames)
+    {
+    case .success(let child): return .code(source: child.source, call: call)
+    case .failure(let failure): return .failure(Failure(.noCode, "\(failure)"), call: call)
+    }
+}
+
+/// A scored evaluation without a training record.
+func scored(_ objectives: [Double]) -> EvaluationOutcome {
+    .scored(objectives: objectives, run: .none)
+}

@@ -2,6 +2,7 @@ import Foundation
 import GEBus
 import GECore
 @testable import GELLM
+import GEProtocol
 import Synchronization
 import Testing
 
@@ -22,7 +23,7 @@ import Testing
 
     /// Runs one job against the fake server with the given model; records waits.
     func run(model: String, timeout: Double = 5, key: APIKey? = APIKey("secret"))
-        -> (outcome: LLMJobOutcome, waits: [Double])
+        -> (outcome: LLMOutcome, waits: [Double])
     {
         let waits = Mutex<[Double]>([])
         var retry = RetryPolicy()
@@ -34,14 +35,14 @@ import Testing
         let executor = LLMJobExecutor(provider: provider, retry: retry)
         let payload = try! JSONEncoder().encode(spec())
         let data = executor.execute(JobAssignment(id: "j", kind: .llm, attempt: 1, payload: payload)) { _ in }
-        return (try! JSONDecoder().decode(LLMJobOutcome.self, from: data), waits.withLock { $0 })
+        return (try! JSONDecoder().decode(LLMOutcome.self, from: data), waits.withLock { $0 })
     }
 
     @Test func successReturnsTheExtractedCodeAndSendsTheSampling() throws {
         let (outcome, waits) = run(model: "ok")
-        #expect(outcome.failure == nil)
-        #expect(outcome.code == "class A:\n    x = 2")
-        #expect(outcome.requests == 1 && waits.isEmpty)
+        #expect(outcome.failed == nil)
+        #expect(outcome.source == "import math\n# --OPTION--\nclass A:\n    x = 2\n", "the worker sends the whole child file")
+        #expect(outcome.call.requests == 1 && waits.isEmpty)
         let request = try #require(try server.requests().last)
         #expect(request["authorization"] as? String == "Bearer secret")
         let body = try #require(request["body"] as? [String: Any])
@@ -53,63 +54,63 @@ import Testing
 
     @Test func rateLimitIsRetriedAfterTheServersRetryAfter() {
         let (outcome, waits) = run(model: "ratelimit")
-        #expect(outcome.failure == nil)
-        #expect(outcome.requests == 2)
+        #expect(outcome.failed == nil)
+        #expect(outcome.call.requests == 2)
         #expect(waits.count == 1 && waits[0] >= 1.0, "waited \(waits)")
     }
 
     @Test func serverErrorThenSuccessIsRetriedWithBackoff() {
         let (outcome, waits) = run(model: "flaky")
-        #expect(outcome.failure == nil && outcome.requests == 2)
+        #expect(outcome.failed == nil && outcome.call.requests == 2)
         #expect(waits.count == 1 && waits[0] <= 0.01)
     }
 
     @Test func aServerThatStaysDownFailsAfterTheLastAttempt() {
         let (outcome, waits) = run(model: "down")
-        #expect(outcome.failure == .unavailable)
-        #expect(outcome.requests == 3 && waits.count == 2)
+        #expect(outcome.failed?.kind == .unavailable)
+        #expect(outcome.call.requests == 3 && waits.count == 2)
         #expect(waits[1] > waits[0] * 0.9, "backoff grows: \(waits)")
-        #expect(outcome.reason == "server error (HTTP 503): overloaded (gave up after 3 attempts)")
+        #expect(outcome.failed?.reason == "server error (HTTP 503): overloaded (gave up after 3 attempts)")
     }
 
     @Test func timeoutsAreRetriedThenReported() {
         let start = Date()
         let (outcome, _) = run(model: "slow", timeout: 0.3)
-        #expect(outcome.failure == .unavailable)
-        #expect(outcome.reason?.hasPrefix("timed out") == true)
-        #expect(outcome.requests == 3)
+        #expect(outcome.failed?.kind == .unavailable)
+        #expect(outcome.failed?.reason.hasPrefix("timed out") == true)
+        #expect(outcome.call.requests == 3)
         #expect(Date().timeIntervalSince(start) < 3)
     }
 
     @Test func garbageJSONIsAClearFailure() {
         let (outcome, _) = run(model: "garbage")
-        #expect(outcome.failure == .unavailable)
-        #expect(outcome.reason?.contains("not a JSON object: <html>oops</html>") == true)
+        #expect(outcome.failed?.kind == .unavailable)
+        #expect(outcome.failed?.reason.contains("not a JSON object: <html>oops</html>") == true)
     }
 
     @Test func anAnswerWithoutCodeFailsAtOnce() {
         let (outcome, waits) = run(model: "nocode")
-        #expect(outcome.failure == .noCode && waits.isEmpty)
-        #expect(outcome.answer == "I would increase x to 2.")
+        #expect(outcome.failed?.kind == .noCode && waits.isEmpty)
+        #expect(outcome.call.answer == "I would increase x to 2.", "the answer is kept as evidence")
     }
 
     @Test func codeWithASyntaxErrorIsReportedWithTheCompilerMessage() {
         let (outcome, _) = run(model: "syntax")
-        #expect(outcome.failure == .syntax)
-        #expect(outcome.reason?.contains("SyntaxError") == true, "\(outcome.reason ?? "")")
-        #expect(outcome.reason?.contains("variant.py") == true)
+        #expect(outcome.failed?.kind == .syntax)
+        #expect(outcome.failed?.reason.contains("SyntaxError") == true, "\(outcome.failed?.reason ?? "")")
+        #expect(outcome.failed?.reason.contains("variant.py") == true)
     }
 
     @Test func contextLengthFailsAtOnceWithAClearReason() {
         let (outcome, waits) = run(model: "context")
-        #expect(outcome.failure == .contextLength && waits.isEmpty && outcome.requests == 1)
-        #expect(outcome.reason == "prompt exceeds the model's context length: This model's maximum context length is 4096 tokens. (context_length_exceeded)")
+        #expect(outcome.failed?.kind == .contextLength && waits.isEmpty && outcome.call.requests == 1)
+        #expect(outcome.failed?.reason == "prompt exceeds the model's context length: This model's maximum context length is 4096 tokens. (context_length_exceeded)")
     }
 
     @Test func otherClientErrorsFailAtOnceWithTheServersMessage() {
         let (outcome, waits) = run(model: "forbidden", key: nil)
-        #expect(outcome.failure == .request && waits.isEmpty)
-        #expect(outcome.reason == "request refused (HTTP 401): Invalid API key provided")
+        #expect(outcome.failed?.kind == .request && waits.isEmpty)
+        #expect(outcome.failed?.reason == "request refused (HTTP 401): Invalid API key provided")
     }
 
     @Test func geminiSendsItsFormatAndKeyHeader() throws {

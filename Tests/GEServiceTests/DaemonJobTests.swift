@@ -13,17 +13,37 @@ import Testing
         for foreign in ["", "r", "x12", "e1.5", "t0"] { #expect(DaemonJob(id: foreign) == nil) }
     }
 
-    @Test func resultsBecomeEngineInputs() throws {
-        let code = try JSONEncoder().encode(LLMJobOutcome(code: "x = 1", requests: 1, seconds: 0.1))
-        #expect(DaemonJob.generate(requestID: 5).input(for: code) == .answer(requestID: 5, .code("x = 1")))
-        let noCode = try JSONEncoder().encode(LLMJobOutcome(failure: .noCode, reason: "no block", requests: 1, seconds: 0))
-        #expect(DaemonJob.generate(requestID: 5).input(for: noCode) == .answer(requestID: 5, .failure(reason: "no_code: no block")))
-        let trained = try JSONEncoder().encode(TrainingJobOutcome(objectives: [0.9, 100], phase: "train", seconds: 1))
-        #expect(DaemonJob.evaluate(8).input(for: trained) == .evaluation(8, .success(objectives: [0.9, 100])))
-        let crashed = try JSONEncoder().encode(TrainingJobOutcome(failure: .shape, reason: "bad", phase: "screen", seconds: 1))
-        #expect(DaemonJob.evaluate(8).input(for: crashed) == .evaluation(8, .failure(reason: "shape: bad")))
-        #expect(DaemonJob.evaluate(8).input(for: Data("{".utf8)) == .evaluation(8, .failure(reason: "the GPU worker sent an unreadable result")))
-        #expect(DaemonJob.generate(requestID: 2).failure("abandoned") == .answer(requestID: 2, .failure(reason: "abandoned")))
+    @Test func resultsBecomeEngineInputsAsTheWorkerSentThem() throws {
+        let call = LLMCall(requests: 1, seconds: 0.1, answer: "```python\nx = 1\n```")
+        let outcomes: [LLMOutcome] = [
+            .code(source: "x = 1", call: call), .failure(Failure(.noCode, "no block"), call: call),
+        ]
+        for outcome in outcomes {
+            let payload = try JSONEncoder().encode(outcome)
+            #expect(DaemonJob.generate(requestID: 5).input(for: payload) == .answer(requestID: 5, outcome))
+        }
+        let run = TrainingRun(metrics: ["epochs": 2], logTail: "ok", phase: .train, seconds: 1)
+        let evaluations: [EvaluationOutcome] = [
+            .scored(objectives: [0.9, 100], run: run), .failure(Failure(.shape, "bad", excerpt: "Traceback"), run: run),
+        ]
+        for outcome in evaluations {
+            let payload = try JSONEncoder().encode(outcome)
+            #expect(DaemonJob.evaluate(8).input(for: payload) == .evaluation(8, outcome))
+        }
+    }
+
+    @Test func unreadableResultsAreInvalidResultsNotGuesses() throws {
+        // A payload of the other kind, garbage, or a result without a kind.
+        let llmPayload = try JSONEncoder().encode(LLMOutcome.code(source: "x = 1", call: .none))
+        for payload in [Data("{".utf8), llmPayload, Data("{}".utf8), Data(repeating: 0x41, count: 1 << 20)] {
+            guard case .evaluation(8, .failure(let failure, _)) = DaemonJob.evaluate(8).input(for: payload) else {
+                Issue.record("an unreadable evaluation result must fail the evaluation")
+                continue
+            }
+            #expect(failure.kind == .invalidResult)
+        }
+        #expect(DaemonJob.generate(requestID: 2).failure(Failure(.abandoned, "no worker"))
+            == .answer(requestID: 2, .failure(Failure(.abandoned, "no worker"), call: .none)))
     }
 
     @Test func lineDiffMarksChangedLinesWithContext() {

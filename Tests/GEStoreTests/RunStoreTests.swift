@@ -34,7 +34,7 @@ import Testing
             ("s", "id: s\nkind: rules\n---\nbe nice"),
         ])
         var engine = try Engine(seed: seed, config: config, rngSeed: 42)
-        let inputs: [EngineInput] = [.step(freeLLMSlots: 0, freeEvaluationSlots: 1), .evaluation(0, .success(objectives: [0.5, 10]))]
+        let inputs: [EngineInput] = [.step(freeLLMSlots: 0, freeEvaluationSlots: 1), .evaluation(0, .scored(objectives: [0.5, 10], run: TrainingRun(metrics: ["epochs": 2], logTail: "done", phase: .train, seconds: 1)))]
         for (index, input) in inputs.enumerated() {
             _ = engine.apply(input, library: library)
             try store.record(StoreChange(seq: index + 1, input: input, engine: engine, individuals: [engine.individuals[0]]))

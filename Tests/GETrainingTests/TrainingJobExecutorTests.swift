@@ -1,5 +1,7 @@
 import Foundation
 import GEBus
+import GECore
+import GEProtocol
 @testable import GETraining
 import Testing
 
@@ -22,10 +24,10 @@ import Testing
 
     func run(
         _ source: String, id: String = "j1", executor: TrainingJobExecutor? = nil, progress: @escaping @Sendable (String) -> Void = { _ in }
-    ) throws -> TrainingJobOutcome {
+    ) throws -> EvaluationOutcome {
         let payload = try JSONEncoder().encode(TrainingJobSpec(seed: "tiny", source: source))
         let data = (executor ?? self.executor()).execute(JobAssignment(id: id, kind: .gpu, attempt: 1, payload: payload), progress: progress)
-        return try JSONDecoder().decode(TrainingJobOutcome.self, from: data)
+        return try JSONDecoder().decode(EvaluationOutcome.self, from: data)
     }
 
     @Test func successReportsObjectivesMetricsAndProgress() throws {
@@ -33,10 +35,10 @@ import Testing
         let lines = LineCollector()
         let work = executor()
         let outcome = try run(variant(mode: "ok"), executor: work, progress: lines.add)
-        #expect(outcome.failure == nil, "\(outcome)")
+        #expect(outcome.failed == nil, "\(outcome)")
         #expect(outcome.objectives == [0.9, 77])
-        #expect(outcome.metrics["screen.parameters"] == 77)
-        #expect(outcome.metrics["epochs"] == 2 && outcome.metrics["device"] == 1)
+        #expect(outcome.run.metrics["screen.parameters"] == 77)
+        #expect(outcome.run.metrics["epochs"] == 2 && outcome.run.metrics["device"] == 1)
         #expect(lines.all == ["epoch 1/2", "epoch 2/2"])
         let directory = workRoot + "/job-j1-1"
         #expect(FileManager.default.fileExists(atPath: directory), "kept until the daemon acknowledges")
@@ -45,17 +47,18 @@ import Testing
     }
 
     @Test(arguments: [
-        ("crash", TrainingJobOutcome.FailureClass.crash, "train: ValueError: the optimizer exploded"),
+        ("crash", Failure.Kind.crash, "train: ValueError: the optimizer exploded"),
         ("shape", .shape, "train: RuntimeError: mat1 and mat2 shapes cannot be multiplied (2x384 and 192x10)"),
         ("nan", .nan, "result.json reports a non-finite test_accuracy (NaN or infinity)"),
         ("noresult", .missingResult, "the command succeeded but wrote no result.json"),
     ])
-    func failuresAreClassified(mode: String, expected: TrainingJobOutcome.FailureClass, reason: String) throws {
+    func failuresAreClassified(mode: String, expected: Failure.Kind, reason: String) throws {
         defer { try? FileManager.default.removeItem(atPath: workRoot) }
         let outcome = try run(variant(mode: mode))
-        #expect(outcome.failure == expected)
-        #expect(outcome.reason == reason)
-        #expect(outcome.phase == "train")
+        #expect(outcome.failed?.kind == expected)
+        #expect(outcome.failed?.reason == reason)
+        #expect(outcome.run.phase == .train)
+        #expect(outcome.failed?.excerpt?.isEmpty == false, "the log tail is kept as evidence")
         #expect(outcome.objectives == nil)
         #expect(FileManager.default.fileExists(atPath: workRoot + "/job-j1-1"), "failed jobs are kept for inspection")
     }
@@ -63,19 +66,20 @@ import Testing
     @Test func syntaxAndImportErrorsFailTheScreen() throws {
         defer { try? FileManager.default.removeItem(atPath: workRoot) }
         let broken = try run("MODE = = 1\n# --OPTION--\nclass Net:\n    pass\n")
-        #expect(broken.failure == .syntax && broken.phase == "screen")
-        #expect(broken.logTail.contains("SyntaxError"))
+        #expect(broken.failed?.kind == .syntax && broken.run.phase == .screen)
+        #expect(broken.run.logTail.contains("SyntaxError"))
+        #expect(broken.failed?.excerpt?.contains("SyntaxError") == true)
         let missing = try run(variant(mode: "ok", extra: "import no_such_module_here\n"), id: "j2")
-        #expect(missing.failure == .import && missing.phase == "screen")
-        #expect(missing.reason == "screen: ModuleNotFoundError: No module named 'no_such_module_here'")
+        #expect(missing.failed?.kind == .import && missing.run.phase == .screen)
+        #expect(missing.failed?.reason == "screen: ModuleNotFoundError: No module named 'no_such_module_here'")
     }
 
     @Test func aTimeoutKillsTheWholeProcessGroup() throws {
         defer { try? FileManager.default.removeItem(atPath: workRoot) }
         let start = Date()
         let outcome = try run(variant(mode: "hang"))
-        #expect(outcome.failure == .timeout)
-        #expect(outcome.reason == "train exceeded its 3 s limit and was killed")
+        #expect(outcome.failed?.kind == .timeout)
+        #expect(outcome.failed?.reason == "train exceeded its 3 s limit and was killed")
         #expect(Date().timeIntervalSince(start) < 10)
         let pids = try String(contentsOfFile: workRoot + "/job-j1-1/pids.txt", encoding: .utf8)
             .split(separator: " ").compactMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
@@ -90,7 +94,7 @@ import Testing
         DispatchQueue.global().asyncAfter(deadline: .now() + 1) { work.cancel(jobID: "j1") }
         let start = Date()
         let outcome = try run(variant(mode: "hang"), executor: work)
-        #expect(outcome.failure == .cancelled)
+        #expect(outcome.failed?.kind == .cancelled)
         #expect(Date().timeIntervalSince(start) < 2.9)
     }
 
@@ -98,11 +102,11 @@ import Testing
         let work = executor()
         let payload = try JSONEncoder().encode(TrainingJobSpec(seed: "nope", source: ""))
         let data = work.execute(JobAssignment(id: "x", kind: .gpu, attempt: 1, payload: payload)) { _ in }
-        let outcome = try JSONDecoder().decode(TrainingJobOutcome.self, from: data)
-        #expect(outcome.failure == .setup)
-        #expect(outcome.reason?.contains("no seed.toml") == true)
+        let outcome = try JSONDecoder().decode(EvaluationOutcome.self, from: data)
+        #expect(outcome.failed?.kind == .setup)
+        #expect(outcome.failed?.reason.contains("no seed.toml") == true)
         let garbage = work.execute(JobAssignment(id: "y", kind: .gpu, attempt: 1, payload: Data("{".utf8))) { _ in }
-        #expect(try JSONDecoder().decode(TrainingJobOutcome.self, from: garbage).failure == .setup)
+        #expect(try JSONDecoder().decode(EvaluationOutcome.self, from: garbage).failed?.kind == .setup)
     }
 
     @Test(.enabled(if: Sandbox.detect() != .none, "bubblewrap is not installed or does not work here"))
@@ -122,12 +126,12 @@ import Testing
         let environment = ["GE_TEST_OUTSIDE": outside, "GE_TEST_PORT": String(UInt16(bigEndian: address.sin_port))]
 
         let open = try run(variant(mode: "escape"), executor: executor(sandbox: .none, environment: environment))
-        #expect(open.metrics["wrote_outside"] == 1 && open.metrics["network"] == 1, "without a sandbox both work")
+        #expect(open.run.metrics["wrote_outside"] == 1 && open.run.metrics["network"] == 1, "without a sandbox both work")
         try? FileManager.default.removeItem(atPath: outside)
         let boxed = try run(variant(mode: "escape"), id: "j2", executor: executor(sandbox: Sandbox.detect(), environment: environment))
-        #expect(boxed.failure == nil, "\(boxed)")
-        #expect(boxed.metrics["wrote_outside"] == 0)
-        #expect(boxed.metrics["network"] == 0)
+        #expect(boxed.failed == nil, "\(boxed)")
+        #expect(boxed.run.metrics["wrote_outside"] == 0)
+        #expect(boxed.run.metrics["network"] == 0)
         #expect(!FileManager.default.fileExists(atPath: outside))
     }
 }

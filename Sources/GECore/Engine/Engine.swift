@@ -60,7 +60,8 @@ public struct Engine: Codable, Sendable, Equatable {
         self.hallOfFame = HallOfFame(capacity: config.hallOfFameSize)
         let seedIndividual = Individual(
             id: 0, genome: seed, parents: [], variations: [],
-            status: config.evaluateSeed ? .awaitingEvaluation : .failed(reason: "seed is not evaluated"),
+            status: config.evaluateSeed
+                ? .awaitingEvaluation : .failed(Failure(.skipped, "the seed is not evaluated (evaluate_seed = false)")),
             bornAfterEvaluations: 0, generation: 0)
         self.individuals = [seedIndividual]
         fingerprints[seed.fingerprint] = 0
@@ -124,17 +125,18 @@ public struct Engine: Codable, Sendable, Equatable {
         guard let request = openRequests.removeValue(forKey: requestID) else { return [] }
         let child = request.child
         switch outcome {
-        case .failure(let reason):
-            return failBreeding(child, reason: "llm: \(reason)")
-        case .code(let code):
-            individuals[child].genome = individuals[child].genome.replacingSegment(request.prompt.segment, with: code)
-        case .answer(let text):
-            switch Operators.apply(text, to: individuals[child].genome, for: request.prompt) {
-            case .failure(let failure):
-                return failBreeding(child, reason: "extraction: \(failure)")
-            case .success(let genome):
-                individuals[child].genome = genome
+        case .failure(let failure, _):
+            return failBreeding(child, failure)
+        case .code(let source, _):
+            let base = individuals[child].genome
+            let genome = Genome(source: source, marker: base.marker)
+            // The worker made the child; a buggy or hostile one must not slip
+            // in changes outside the segment it was asked to rewrite.
+            guard base.isVariant(genome, changingOnly: request.prompt.segment) else {
+                return failBreeding(child, Failure(
+                    .invalidResult, "the LLM worker's child differs from its parent outside segment \(request.prompt.segment)"))
             }
+            individuals[child].genome = genome
         }
         individuals[child].variations.append(
             Individual.Variation(
@@ -162,14 +164,15 @@ public struct Engine: Codable, Sendable, Equatable {
         evaluationsCompleted += 1
         var events: [EngineEvent]
         switch outcome {
-        case .failure(let reason):
-            individuals[id].status = .failed(reason: reason)
-            events = [.evaluationFailed(id, reason: reason)]
-        case .success(let objectives):
+        case .failure(let failure, _):
+            individuals[id].status = .failed(failure)
+            events = [.evaluationFailed(id, failure)]
+        case .scored(let objectives, _):
             guard objectives.count == config.weights.count, objectives.allSatisfy(\.isFinite) else {
-                let reason = "result has objectives \(objectives), expected \(config.weights.count) finite values"
-                individuals[id].status = .failed(reason: reason)
-                events = [.evaluationFailed(id, reason: reason)]
+                let failure = Failure(
+                    .invalidResult, "result has objectives \(objectives), expected \(config.weights.count) finite values")
+                individuals[id].status = .failed(failure)
+                events = [.evaluationFailed(id, failure)]
                 break
             }
             individuals[id].status = .evaluated(fitness: objectives)
@@ -272,9 +275,9 @@ public struct Engine: Codable, Sendable, Equatable {
         return [.childReady(child)]
     }
 
-    mutating func failBreeding(_ child: IndividualID, reason: String) -> [EngineEvent] {
-        individuals[child].status = .failed(reason: reason)
-        return countBreedingFailure() + [.childFailed(child, reason: reason)]
+    mutating func failBreeding(_ child: IndividualID, _ failure: Failure) -> [EngineEvent] {
+        individuals[child].status = .failed(failure)
+        return countBreedingFailure() + [.childFailed(child, failure)]
     }
 
     mutating func countBreedingFailure() -> [EngineEvent] {
@@ -296,8 +299,8 @@ public struct Engine: Codable, Sendable, Equatable {
 
     /// Gives up a child that was not evaluated because the run stopped.
     mutating func cancel(_ child: IndividualID, because reason: String) -> [EngineEvent] {
-        let why = "cancelled: \(reason)"
-        individuals[child].status = .failed(reason: why)
-        return [.childFailed(child, reason: why)]
+        let failure = Failure(.cancelled, "the run stopped: \(reason)")
+        individuals[child].status = .failed(failure)
+        return [.childFailed(child, failure)]
     }
 }

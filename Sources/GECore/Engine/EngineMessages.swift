@@ -15,31 +15,15 @@ public enum EngineCommand: Codable, Sendable, Equatable {
     case evaluate(IndividualID, Genome)
 }
 
-/// What an LLM worker reports for a request.
-public enum LLMOutcome: Codable, Sendable, Equatable {
-    /// The LLM's whole answer; the engine extracts the code.
-    case answer(String)
-    /// Code already extracted (and checked) by the worker.
-    case code(String)
-    case failure(reason: String)
-}
-
-/// What an evaluation reports.
-public enum EvaluationOutcome: Codable, Sendable, Equatable {
-    /// Objective values, in the order of the configured weights.
-    case success(objectives: [Double])
-    case failure(reason: String)
-}
-
 /// Something that changed, for logs, events and the store.
 public enum EngineEvent: Codable, Sendable, Equatable {
     /// A child's code is complete and queued for evaluation.
     case childReady(IndividualID)
     /// A child will not be evaluated.
-    case childFailed(IndividualID, reason: String)
+    case childFailed(IndividualID, Failure)
     case childDuplicate(IndividualID, of: IndividualID)
     case evaluated(IndividualID, fitness: [Double])
-    case evaluationFailed(IndividualID, reason: String)
+    case evaluationFailed(IndividualID, Failure)
     /// The population changed: who joined, who left.
     case populationChanged(added: [IndividualID], removed: [IndividualID])
     /// The engine stopped creating work for this reason.

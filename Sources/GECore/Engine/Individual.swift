@@ -13,8 +13,8 @@ public struct Individual: Codable, Sendable, Equatable {
         case evaluating
         /// Trained and scored.
         case evaluated(fitness: [Double])
-        /// Given up, with the reason (LLM failure, no code, training error).
-        case failed(reason: String)
+        /// Given up: the LLM, the screen, training or the run failed it.
+        case failed(Failure)
         /// Its normalized code equals that of an earlier individual.
         case duplicate(of: IndividualID)
     }

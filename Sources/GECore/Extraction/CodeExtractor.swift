@@ -105,9 +105,12 @@ public enum ExtractionFailure: Error, Equatable, Sendable, CustomStringConvertib
     case noCodeBlock
     /// The answer's code blocks are all empty.
     case emptyCodeBlock
+    /// The code holds the genome's marker line, which would cut the gene in two.
+    case containsMarker(String)
 
     public var description: String {
         switch self {
+        case .containsMarker(let marker): "the LLM's code contains the segment marker line \(marker)"
         case .noCodeBlock: "the LLM answer contains no fenced code block"
         case .emptyCodeBlock: "the LLM answer's code blocks are empty"
         }

@@ -54,6 +54,13 @@ public struct Genome: Hashable, Codable, Sendable {
         return copy
     }
 
+    /// Whether `child` is this genome with segment `index` alone changed:
+    /// what a child made by `Operators.child` must be.
+    public func isVariant(_ child: Genome, changingOnly index: Int) -> Bool {
+        child.marker == marker && child.segments.count == segments.count
+            && segments.indices.allSatisfy { $0 == index || child.segments[$0] == segments[$0] }
+    }
+
     /// The segment's code without its note block and surrounding blank lines:
     /// what an LLM is shown and asked to rewrite.
     public func code(ofSegment index: Int) -> String {

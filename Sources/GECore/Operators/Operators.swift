@@ -110,13 +110,21 @@ public enum Operators {
             expectedNames: CodeExtractor.definedNames(in: code), elite: nil)
     }
 
-    /// The child genome: `base` with the prompt's segment replaced by the code
-    /// extracted from `answer`.
-    public static func apply(
-        _ answer: String, to base: Genome, for prompt: VariationPrompt
+    /// The child genome made from an LLM answer: `base` with `segment`
+    /// replaced by the answer's code block (the one defining
+    /// `expectedNames`, if several). The one place that decides a child's
+    /// source; the LLM worker calls it, the engine checks what it sent.
+    public static func child(
+        of base: Genome, segment: Int, answer: String, expectedNames: [String]
     ) -> Result<Genome, ExtractionFailure> {
-        CodeExtractor.extract(from: answer, expectedNames: prompt.expectedNames)
-            .map { base.replacingSegment(prompt.segment, with: $0) }
+        CodeExtractor.extract(from: answer, expectedNames: expectedNames).flatMap { code in
+            // A marker line inside the code would make the file split into
+            // more segments than its parent has.
+            guard Genome(source: code, marker: base.marker).segments.count == 1 else {
+                return .failure(.containsMarker(base.marker))
+            }
+            return .success(base.replacingSegment(segment, with: code))
+        }
     }
 
     /// A prompt asking the LLM to rephrase `template` (prompt evolution).

@@ -1,4 +1,5 @@
 import Foundation
+import GECore
 
 /// A request from `gectl` to the daemon's control socket.
 public struct ControlRequest: Codable, Sendable, Equatable {
@@ -42,12 +43,15 @@ public struct IndividualReport: Codable, Sendable, Equatable {
     /// Evaluations completed since it was created.
     public var age: Int
     public var generation: Int
-    public var failure: String?
+    /// Why it got no fitness, when it failed.
+    public var failure: Failure?
+    /// The earlier individual whose code it repeats, when a duplicate.
+    public var duplicateOf: Int?
     public var template: String?
 
     public init(
         id: Int, status: String, objectives: [Double]?, origin: String, parents: [Int], age: Int, generation: Int,
-        failure: String?, template: String?
+        failure: Failure?, duplicateOf: Int? = nil, template: String?
     ) {
         self.id = id
         self.status = status
@@ -57,6 +61,7 @@ public struct IndividualReport: Codable, Sendable, Equatable {
         self.age = age
         self.generation = generation
         self.failure = failure
+        self.duplicateOf = duplicateOf
         self.template = template
     }
 }
