@@ -36,11 +36,14 @@ let package = Package(
         .target(name: "GEProtocol", dependencies: ["GECore"]),
         .target(name: "GEStore", dependencies: ["GECore", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "GELLM", dependencies: ["GECore", "GEBus", "GEProtocol", "CCurl"]),
-        .target(name: "GESeed", dependencies: ["GECore", .product(name: "TOMLKit", package: "TOMLKit")]),
+        .target(name: "GETOML", dependencies: [.product(name: "TOMLKit", package: "TOMLKit")]),
+        .target(name: "GESeed", dependencies: ["GECore", "GETOML", .product(name: "TOMLKit", package: "TOMLKit")]),
         .target(name: "CSpawn"),
         .target(
             name: "GEService",
-            dependencies: ["GECore", "GEBus", "GEProtocol", "GEStore", "GESeed", .product(name: "TOMLKit", package: "TOMLKit")]
+            dependencies: [
+                "GECore", "GEBus", "GEProtocol", "GEStore", "GESeed", "GETOML", .product(name: "TOMLKit", package: "TOMLKit"),
+            ]
         ),
         .target(name: "GETraining", dependencies: ["GECore", "GEBus", "GEProtocol", "GESeed", "CSpawn"]),
         .executableTarget(
@@ -83,7 +86,7 @@ let package = Package(
         .testTarget(name: "GEBusTests", dependencies: ["GEBus", "GEBusTestSupport"]),
         .testTarget(name: "GELLMTests", dependencies: ["GELLM", "GEBus", "GEProtocol", "GECore"], exclude: ["Fixtures"]),
         .testTarget(name: "GESeedTests", dependencies: ["GESeed"]),
-        .testTarget(name: "GEServiceTests", dependencies: ["GEService", "GEBus", "GEProtocol", "GECore"]),
+        .testTarget(name: "GEServiceTests", dependencies: ["GEService", "GEBus", "GEProtocol", "GECore", "GEStore"]),
         .testTarget(name: "GETrainingTests", dependencies: ["GETraining", "GESeed", "GEBus", "GEProtocol", "GECore"], exclude: ["Fixtures"]),
         .testTarget(
             name: "GEStoreTests",

@@ -53,19 +53,24 @@ struct GEDaemon: ParsableCommand {
     @Flag(help: "Exit once the run is finished instead of staying up to answer gectl.")
     var exitWhenFinished = false
 
+    @Flag(help: "Print the reference of every ged.toml setting (docs/CONFIGURATION.md) and exit.")
+    var configurationReference = false
+
     func run() throws {
+        if configurationReference { return print(Setting.reference(), terminator: "") }
         var settings = try loadSettings()
         if let stateDir { settings.stateDirectory = stateDir }
-        if let seed { settings.seedDirectory = seed }
-        if let prompts { settings.promptsDirectory = prompts }
-        if let budget { settings.engine.evaluationBudget = budget }
-        if let mode {
-            guard let parsed = EngineConfig.Mode(rawValue: mode) else {
-                throw ValidationError("--mode must be steady or generational")
-            }
-            settings.engine.mode = parsed
+        // Flags count as given settings: a resumed run compares them with its own.
+        func give(_ key: String, _ value: String?) throws {
+            guard let value, let setting = Setting.named(key) else { return }
+            try setting.set(value, in: &settings)
+            settings.given.insert(key)
         }
-        if let rngSeed { settings.rngSeed = rngSeed }
+        try give("paths.seed", seed.map(Setting.literal))
+        try give("paths.prompts", prompts.map(Setting.literal))
+        try give("evolution.evaluation_budget", budget.map(String.init))
+        try give("evolution.mode", mode.map(Setting.literal))
+        try give("evolution.rng_seed", rngSeed.map { String(Int64(bitPattern: $0)) })
         if let work { settings.workEndpoint = work }
         if let control { settings.controlEndpoint = control }
         if let events { settings.eventsEndpoint = events }

@@ -1,5 +1,6 @@
 import Foundation
 import GECore
+import GETOML
 import TOMLKit
 
 /// A seed: the model file to evolve and how to screen, train and score it,
@@ -58,6 +59,9 @@ public struct SeedManifest: Sendable, Equatable {
     /// The file the train command writes its result to.
     public var resultFile: String
     public var objectives: [Objective]
+    /// The text of `seed.toml` itself, so a run can keep the manifest it was
+    /// created with.
+    public var text = ""
 
     /// Objective directions as weights (+1 maximize, −1 minimize).
     public var weights: [Double] { objectives.map { $0.maximize ? 1 : -1 } }
@@ -80,16 +84,17 @@ public struct SeedManifest: Sendable, Equatable {
         guard let data = FileManager.default.contents(atPath: file) else {
             throw SeedManifestError(file: file, key: nil, message: "no seed.toml in \(folder.path)")
         }
-        let table: TOMLTable
-        do {
-            table = try TOMLTable(string: String(decoding: data, as: UTF8.self))
-        } catch let error as TOMLParseError {
-            throw SeedManifestError(
-                file: file, key: nil, message: "not valid TOML (line \(error.source.begin.line)): \(error.description)")
-        } catch {
-            throw SeedManifestError(file: file, key: nil, message: "not valid TOML: \(error)")
-        }
-        return try ManifestReader(file: file, folder: folder).read(table)
+        return try parse(String(decoding: data, as: UTF8.self), directory: folder)
+    }
+
+    /// Parses the text of a `seed.toml` that belongs to the seed folder
+    /// `directory`. With `checkFiles`, the genome file must exist there.
+    public static func parse(_ text: String, directory: URL, checkFiles: Bool = true) throws(SeedManifestError) -> SeedManifest {
+        let file = directory.appendingPathComponent("seed.toml").path
+        let reader = ManifestReader(file: file, folder: directory, checkFiles: checkFiles)
+        var manifest = try reader.read(reader.toml.parse(text, source: file))
+        manifest.text = text
+        return manifest
     }
 }
 
@@ -108,36 +113,44 @@ public struct SeedManifestError: Error, Equatable, CustomStringConvertible {
 struct ManifestReader {
     let file: String
     let folder: URL
+    let checkFiles: Bool
+
+    var toml: TOMLReader<SeedManifestError> {
+        let file = self.file
+        return TOMLReader { key, message in
+            SeedManifestError(file: file, key: key == file ? nil : key, message: message)
+        }
+    }
 
     func fail(_ key: String?, _ message: String) -> SeedManifestError {
         SeedManifestError(file: file, key: key, message: message)
     }
 
     func read(_ root: TOMLTable) throws(SeedManifestError) -> SeedManifest {
-        try allowOnly(["seed", "screen", "train", "objectives"], in: root, prefix: "")
+        try toml.allowOnly(["seed", "screen", "train", "objectives"], in: root, prefix: "")
         let seed = try table(root, "seed")
         let screen = try table(root, "screen")
         let train = try table(root, "train")
-        try allowOnly(["name", "genome", "marker", "required_symbols"], in: seed, prefix: "seed.")
-        try allowOnly(["command", "timeout"], in: screen, prefix: "screen.")
-        try allowOnly(["command", "timeout", "epochs", "data", "result"], in: train, prefix: "train.")
-        let genome = try string(seed, "genome", "seed.")
-        guard FileManager.default.fileExists(atPath: folder.appendingPathComponent(genome).path) else {
+        try toml.allowOnly(["name", "genome", "marker", "required_symbols"], in: seed, prefix: "seed.")
+        try toml.allowOnly(["command", "timeout"], in: screen, prefix: "screen.")
+        try toml.allowOnly(["command", "timeout", "epochs", "data", "result"], in: train, prefix: "train.")
+        let genome = try required(toml.string(seed, "genome", prefix: "seed."), "seed.genome")
+        if checkFiles, !FileManager.default.fileExists(atPath: folder.appendingPathComponent(genome).path) {
             throw fail("seed.genome", "the file \(genome) is not in \(folder.path)")
         }
-        let epochs = try integer(train, "epochs", "train.", default: 1)
+        let epochs = try toml.int(train, "epochs", prefix: "train.") ?? 1
         guard epochs >= 1 else { throw fail("train.epochs", "must be at least 1, got \(epochs)") }
         guard let objectives = root["objectives"]?.array, !objectives.isEmpty else {
             throw fail("objectives", "add at least one [[objectives]] table with name, key and direction")
         }
         return SeedManifest(
-            name: try string(seed, "name", "seed.", default: folder.lastPathComponent),
+            name: try toml.string(seed, "name", prefix: "seed.") ?? folder.lastPathComponent,
             directory: folder, genomeFile: genome,
-            marker: try string(seed, "marker", "seed.", default: Genome.defaultMarker),
-            requiredSymbols: try strings(seed, "required_symbols", "seed."),
+            marker: try toml.string(seed, "marker", prefix: "seed.") ?? Genome.defaultMarker,
+            requiredSymbols: try toml.strings(seed, "required_symbols", prefix: "seed.") ?? [],
             screen: try command(screen, "screen."), train: try command(train, "train."), epochs: epochs,
-            data: try optionalString(train, "data", "train."),
-            resultFile: try string(train, "result", "train.", default: "result.json"),
+            data: try toml.string(train, "data", prefix: "train."),
+            resultFile: try toml.string(train, "result", prefix: "train.") ?? "result.json",
             objectives: try objectives.enumerated().map { (index, value) throws(SeedManifestError) in
                 try objective(value, key: "objectives[\(index)]")
             })
@@ -145,70 +158,31 @@ struct ManifestReader {
 
     func objective(_ value: any TOMLValueConvertible, key: String) throws(SeedManifestError) -> SeedManifest.Objective {
         guard let table = value.table else { throw fail(key, "must be a table with name, key and direction") }
-        try allowOnly(["name", "key", "direction"], in: table, prefix: key + ".")
-        let direction = try string(table, "direction", key + ".")
+        let prefix = key + "."
+        try toml.allowOnly(["name", "key", "direction"], in: table, prefix: prefix)
+        let direction = try required(toml.string(table, "direction", prefix: prefix), prefix + "direction")
         guard ["maximize", "minimize"].contains(direction) else {
-            throw fail(key + ".direction", "must be \"maximize\" or \"minimize\", got \"\(direction)\"")
+            throw fail(prefix + "direction", "must be \"maximize\" or \"minimize\", got \"\(direction)\"")
         }
         return SeedManifest.Objective(
-            name: try string(table, "name", key + "."), key: try string(table, "key", key + "."),
+            name: try required(toml.string(table, "name", prefix: prefix), prefix + "name"),
+            key: try required(toml.string(table, "key", prefix: prefix), prefix + "key"),
             maximize: direction == "maximize")
     }
 
     func command(_ table: TOMLTable, _ prefix: String) throws(SeedManifestError) -> SeedManifest.Command {
-        let timeout = try number(table, "timeout", prefix)
-        guard timeout > 0 else { throw fail(prefix + "timeout", "must be a positive number of seconds") }
-        return SeedManifest.Command(template: try string(table, "command", prefix), timeout: timeout)
+        let timeout = try required(toml.double(table, "timeout", prefix: prefix), prefix + "timeout")
+        guard timeout > 0, timeout.isFinite else { throw fail(prefix + "timeout", "must be a positive number of seconds") }
+        return SeedManifest.Command(
+            template: try required(toml.string(table, "command", prefix: prefix), prefix + "command"), timeout: timeout)
     }
 
     func table(_ root: TOMLTable, _ key: String) throws(SeedManifestError) -> TOMLTable {
-        guard let value = root[key] else { throw fail(key, "missing table [\(key)]") }
-        guard let table = value.table else { throw fail(key, "must be a table [\(key)]") }
-        return table
+        try required(toml.table(root, key), key, message: "missing table [\(key)]")
     }
 
-    func allowOnly(_ keys: Set<String>, in table: TOMLTable, prefix: String) throws(SeedManifestError) {
-        for key in table.keys.sorted() where !keys.contains(key) {
-            throw fail(prefix + key, "unknown key; known keys here: " + keys.sorted().joined(separator: ", "))
-        }
-    }
-
-    func string(_ table: TOMLTable, _ key: String, _ prefix: String, default fallback: String? = nil)
-        throws(SeedManifestError) -> String
-    {
-        guard let value = try optionalString(table, key, prefix) ?? fallback else {
-            throw fail(prefix + key, "missing")
-        }
+    func required<T>(_ value: T?, _ key: String, message: String = "missing") throws(SeedManifestError) -> T {
+        guard let value else { throw fail(key, message) }
         return value
-    }
-
-    func optionalString(_ table: TOMLTable, _ key: String, _ prefix: String) throws(SeedManifestError) -> String? {
-        guard let value = table[key] else { return nil }
-        guard let text = value.string, !text.isEmpty else { throw fail(prefix + key, "must be a non-empty string") }
-        return text
-    }
-
-    func strings(_ table: TOMLTable, _ key: String, _ prefix: String) throws(SeedManifestError) -> [String] {
-        guard let value = table[key] else { return [] }
-        guard let array = value.array else { throw fail(prefix + key, "must be an array of strings") }
-        var result: [String] = []
-        for item in array {
-            guard let text = item.string else { throw fail(prefix + key, "must be an array of strings") }
-            result.append(text)
-        }
-        return result
-    }
-
-    func integer(_ table: TOMLTable, _ key: String, _ prefix: String, default fallback: Int) throws(SeedManifestError) -> Int {
-        guard let value = table[key] else { return fallback }
-        guard let number = value.int else { throw fail(prefix + key, "must be an integer") }
-        return number
-    }
-
-    func number(_ table: TOMLTable, _ key: String, _ prefix: String) throws(SeedManifestError) -> Double {
-        guard let value = table[key] else { throw fail(prefix + key, "missing") }
-        if let number = value.int { return Double(number) }
-        guard let number = value.double else { throw fail(prefix + key, "must be a number") }
-        return number
     }
 }

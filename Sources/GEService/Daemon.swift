@@ -38,53 +38,59 @@ public final class Daemon {
     let notifier = SystemdNotifier()
     let log: @Sendable (String) -> Void
     var seq: Int
-    var paused = false
     var inputsSinceSnapshot = 0
     var lastHeartbeat = Date.distantPast
     /// Kept alive while the daemon runs: it answers CURVE handshakes.
     private let authenticator: ZAPHandler?
     /// Held while the daemon runs: one daemon per state directory.
-    private let stateLock: Int32
+    private let stateLock: DirectoryLock
 
     /// Opens the state directory, resumes its run or starts a new one, and
     /// binds the sockets. Jobs that were in flight are queued again.
-    public init(settings: DaemonSettings, log: @escaping @Sendable (String) -> Void) throws {
-        self.settings = settings
+    ///
+    /// A new run is written to the database only once every socket is
+    /// bound, so a daemon that cannot start leaves nothing half-made. A
+    /// resumed run keeps the seed, manifest, templates and settings it was
+    /// created with; settings the configuration gives that differ are
+    /// applied as recorded changes when live, and refused otherwise.
+    public init(settings given: DaemonSettings, log: @escaping @Sendable (String) -> Void) throws {
         self.log = log
         self.control = try Control()
-        try FileManager.default.createDirectory(atPath: settings.stateDirectory, withIntermediateDirectories: true)
-        stateLock = open(settings.stateDirectory + "/ged.lock", O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
-        guard stateLock >= 0, flock(stateLock, LOCK_EX | LOCK_NB) == 0 else {
-            throw DaemonError.stateInUse(settings.stateDirectory)
-        }
-        store = try RunStore(path: settings.stateDirectory + "/ged.sqlite")
+        try FileManager.default.createDirectory(atPath: given.stateDirectory, withIntermediateDirectories: true)
+        stateLock = try DirectoryLock(directory: given.stateDirectory)
+        store = try RunStore(path: given.stateDirectory + "/ged.sqlite")
+        var settings = given
+        var newRun: RunStore.RunSettings?
+        var liveChange: EngineConfig?
         if let saved = try store.settings() {
-            manifest = try SeedManifest.load(directory: saved.seedDirectory)
+            manifest = try Self.manifest(of: saved, log: log)
             library = try PromptLibrary(templates: store.templates())
             let recovery = try store.recovery()
             var rebuilt = try recovery.snapshot?.engine ?? Engine(
-                seed: Genome(source: manifest.genomeSource(), marker: manifest.marker),
+                seed: Genome(source: saved.seedGenome ?? manifest.genomeSource(), marker: manifest.marker),
                 config: saved.configuration, rngSeed: saved.rngSeed)
             for (_, input) in recovery.inputs { _ = rebuilt.apply(input, library: library) }
             engine = rebuilt
             seq = recovery.inputs.last?.seq ?? recovery.snapshot?.seq ?? 0
-            log("resumed the run of \(manifest.name) in \(settings.stateDirectory): \(engine.evaluationsCompleted) evaluations done, \(recovery.inputs.count) inputs replayed")
+            settings.seedDirectory = saved.seedDirectory
+            settings.rngSeed = saved.rngSeed
+            settings.engine = rebuilt.config
+            liveChange = try Self.reconcile(given: given, run: settings, log: log)
+            log("resumed the run of \(manifest.name) in \(given.stateDirectory): \(engine.evaluationsCompleted) evaluations done, \(recovery.inputs.count) inputs replayed")
         } else {
-            manifest = try SeedManifest.load(directory: settings.seedDirectory)
-            library = try PromptLibrary(files: PromptFiles.read(directory: settings.promptsDirectory))
-            var configuration = settings.engine
+            manifest = try SeedManifest.load(directory: given.seedDirectory)
+            library = try PromptLibrary(files: PromptFiles.read(directory: given.promptsDirectory))
+            var configuration = given.engine
             configuration.weights = manifest.weights
+            let genome = try manifest.genomeSource()
             engine = try Engine(
-                seed: Genome(source: manifest.genomeSource(), marker: manifest.marker), config: configuration,
-                rngSeed: settings.rngSeed)
-            try store.createRun(
-                RunStore.RunSettings(
-                    seedDirectory: manifest.directory.path, seedName: manifest.directory.lastPathComponent,
-                    configuration: configuration, rngSeed: settings.rngSeed),
-                templates: library.templates)
+                seed: Genome(source: genome, marker: manifest.marker), config: configuration, rngSeed: given.rngSeed)
+            newRun = RunStore.RunSettings(
+                seedDirectory: manifest.directory.path, seedName: manifest.directory.lastPathComponent,
+                configuration: configuration, rngSeed: given.rngSeed, seedGenome: genome, seedManifest: manifest.text)
             seq = 0
-            log("started a new run of \(manifest.name) in \(settings.stateDirectory): budget \(configuration.evaluationBudget) evaluations, \(configuration.mode.rawValue) mode")
         }
+        self.settings = settings
 
         let context = try ZMQContext()
         var curve: CurveServerKeys?
@@ -103,7 +109,43 @@ public final class Daemon {
         eventSocket = try ZMQSocket(context, .pub)
         try eventSocket.setLinger(milliseconds: 0)
         try Self.bind(eventSocket, settings.eventsEndpoint)
+
+        if let newRun {
+            try store.createRun(newRun, templates: library.templates)
+            log("started a new run of \(manifest.name) in \(given.stateDirectory): budget \(engine.config.evaluationBudget) evaluations, \(engine.config.mode.rawValue) mode")
+        }
         resubmitInFlight()
+        if let liveChange { try apply(.configure(liveChange)) }
+    }
+
+    /// The manifest a run was created with; for runs from before manifests
+    /// were stored, the one on disk (which may have changed since).
+    static func manifest(of run: RunStore.RunSettings, log: (String) -> Void) throws -> SeedManifest {
+        guard let text = run.seedManifest else {
+            log("this run predates stored manifests: reading \(run.seedDirectory)/seed.toml, which may have changed since")
+            return try SeedManifest.load(directory: run.seedDirectory)
+        }
+        return try SeedManifest.parse(text, directory: URL(fileURLWithPath: run.seedDirectory), checkFiles: false)
+    }
+
+    /// Compares the settings the configuration and flags gave with the
+    /// run's own. A differing live setting becomes a change to record
+    /// (returned); a differing run setting is refused with the reason.
+    static func reconcile(given: DaemonSettings, run: DaemonSettings, log: (String) -> Void) throws -> EngineConfig? {
+        var changed = run
+        for setting in Setting.all where setting.scope != .daemon && given.given.contains(setting.key) {
+            let wanted = setting.value(in: given), current = setting.value(in: run)
+            guard wanted != current else { continue }
+            guard setting.scope == .live else {
+                throw DaemonError.runSettingDiffers(key: setting.key, run: current, given: wanted)
+            }
+            log("\(setting.key): \(current) → \(wanted) (given at start; recorded as a live change)")
+            try setting.set(wanted, in: &changed)
+        }
+        if given.given.contains("paths.seed"), given.seedDirectory != run.seedDirectory {
+            log("paths.seed (\(given.seedDirectory)) applies to new runs only; this run keeps \(run.seedDirectory)")
+        }
+        return changed.engine == run.engine ? nil : changed.engine
     }
 
     /// Binds, creating the folder of an `ipc://` path and limiting the socket
@@ -137,7 +179,7 @@ public final class Daemon {
             let (actions, readable) = try broker.poll(timeoutMilliseconds: 100, wakeup: control.wakeup, also: [controlSocket])
             for action in actions { try handle(action) }
             if readable[0] { try answerControl() }
-            if !paused { try schedule() }
+            if !engine.paused { try schedule() }
             if engine.isFinished, !announcedFinish {
                 announcedFinish = true
                 try store.saveSnapshot(engine, seq: seq)
@@ -193,7 +235,7 @@ public final class Daemon {
             }
         case .stop:
             touched.formUnion(next.individuals.indices.filter { next.individuals[$0].status != engine.individuals[$0].status })
-        case .step, .configure:
+        case .step, .configure, .pause, .resume:
             break
         }
         for event in events { touched.formUnion(event.individuals) }
@@ -312,7 +354,7 @@ public final class Daemon {
     }
 
     var statusLine: String {
-        "\(engine.evaluationsCompleted)/\(engine.config.evaluationBudget) evaluations, population \(engine.population.count), \(broker.core.workers.count) workers\(paused ? ", paused" : "")"
+        "\(engine.evaluationsCompleted)/\(engine.config.evaluationBudget) evaluations, population \(engine.population.count), \(broker.core.workers.count) workers\(engine.paused ? ", paused" : "")"
     }
 
     func keepSystemdInformed() {
@@ -325,11 +367,19 @@ public final class Daemon {
 /// Why the daemon cannot start.
 public enum DaemonError: Error, Equatable, CustomStringConvertible {
     case stateInUse(String)
+    case stateUnusable(String, String)
+    /// The configuration gives a value for a setting fixed at the run's creation.
+    case runSettingDiffers(key: String, run: String, given: String)
 
     public var description: String {
         switch self {
         case .stateInUse(let directory):
             "another ged is running with the state directory \(directory); stop it or use another --state-dir"
+        case .stateUnusable(let directory, let reason):
+            "cannot lock the state directory \(directory) (\(reason)); check its owner and permissions"
+        case .runSettingDiffers(let key, let run, let given):
+            "this state directory holds a run created with \(key) = \(run), which cannot change for an existing run, "
+                + "but \(given) is given; remove the setting (or give \(run)) to resume, or use another --state-dir for a new run"
         }
     }
 }

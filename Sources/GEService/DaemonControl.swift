@@ -8,54 +8,62 @@ extension Daemon {
     func answerControl() throws {
         guard let frames = try controlSocket.receive(dontWait: true) else { return }
         let reply: ControlReply
-        if let first = frames.first, let request = try? JSONDecoder().decode(ControlRequest.self, from: first) {
+        if frames.count == 1, let request = try? JSONDecoder().decode(ControlRequest.self, from: frames[0]) {
             reply = try respond(to: request)
         } else {
-            reply = .failure("malformed request; use gectl")
+            reply = .failure("malformed request; use a gectl of the same version as ged")
         }
         try controlSocket.send([Self.encode(reply)])
     }
 
     func respond(to request: ControlRequest) throws -> ControlReply {
-        let arguments = request.arguments
-        switch request.command {
-        case "status": return .success(status())
-        case "workers": return .success(workers())
-        case "population": return .success(engine.population.map(report))
-        case "front": return .success(front().map(report))
-        case "all": return .success(engine.individuals.map { report($0.id) })
-        case "show", "lineage":
-            guard let id = arguments.first.flatMap(Int.init), engine.individuals.indices.contains(id) else {
-                return .failure("no individual \(arguments.first ?? "") in this run; ids run from 0 to \(engine.individuals.count - 1)")
+        switch request {
+        case .status: return .success(status())
+        case .workers: return .success(workers())
+        case .population: return .success(engine.population.map(report))
+        case .front: return .success(front().map(report))
+        case .individuals: return .success(engine.individuals.map { report($0.id) })
+        case .show(let id), .lineage(let id):
+            guard engine.individuals.indices.contains(id) else {
+                return .failure("no individual \(id) in this run; ids run from 0 to \(engine.individuals.count - 1)")
             }
-            return request.command == "show" ? .success(detail(id)) : .success(lineage(id).map(report))
-        case "pause":
-            paused = true
+            return request == .show(id) ? .success(detail(id)) : .success(lineage(id).map(report))
+        case .pause:
+            try apply(.pause)
             return .success(["paused": true])
-        case "resume":
-            paused = false
+        case .resume:
+            try apply(.resume)
             return .success(["paused": false])
-        case "drain":
-            guard let worker = arguments.first, broker.core.workers.values.contains(where: { $0.id == worker || $0.name == worker }) else {
-                return .failure("no connected worker \(arguments.first ?? ""); see gectl workers")
+        case .drain(let name):
+            guard let worker = broker.core.workers.values.first(where: { $0.id == name || $0.name == name }) else {
+                return .failure("no connected worker \(name); see gectl workers")
             }
-            let id = broker.core.workers.values.first { $0.id == worker || $0.name == worker }!.id
-            _ = broker.drain(workerID: id)
-            return .success(["draining": id])
-        case "stop":
+            _ = broker.drain(workerID: worker.id)
+            return .success(["draining": worker.id])
+        case .stop:
             try apply(.stop(reason: "gectl stop"))
             control.stop(because: "gectl stop")
             return .success(["stopping": true])
-        case "config-get":
+        case .configGet:
             return .success(configuration())
-        case "config-set":
-            guard arguments.count == 2, Engine.liveSettings.contains(arguments[0]), let value = Int(arguments[1]) else {
-                return .failure("settable while running: " + Engine.liveSettings.joined(separator: ", ") + " (integers)")
+        case .configSet(let key, let value):
+            guard let setting = Setting.named(key) else {
+                return .failure("no setting \(key); gectl config get lists them")
             }
-            try apply(.configure(key: arguments[0], value: value))
+            guard setting.scope == .live else {
+                let live = Setting.all.filter { $0.scope == .live }.map(\.key).joined(separator: ", ")
+                return .failure("\(key) cannot change while a run exists (\(setting.scope.rawValue) setting); settable while running: \(live)")
+            }
+            var changed = settings
+            changed.engine = engine.config
+            do {
+                try setting.set(value, in: &changed)
+                try changed.engine.validate()
+            } catch {
+                return .failure("\(error)")
+            }
+            try apply(.configure(changed.engine))
             return .success(configuration())
-        default:
-            return .failure("unknown command \(request.command)")
         }
     }
 
@@ -70,10 +78,11 @@ extension Daemon {
         }
         let workers = broker.core.workers.values
         return StatusReport(
-            seed: manifest.name, mode: engine.config.mode.rawValue,
-            state: engine.isFinished ? "finished" : (paused ? "paused" : "running"), stopReason: engine.stopReason,
-            paused: paused, evaluations: engine.evaluationsCompleted, budget: engine.config.evaluationBudget,
-            generation: engine.generation, objectives: manifest.objectives.map(\.name), best: best,
+            seed: manifest.name, mode: engine.config.mode,
+            state: engine.isFinished ? .finished : (engine.paused ? .paused : .running), stopReason: engine.stopReason,
+            paused: engine.paused, evaluations: engine.evaluationsCompleted, budget: engine.config.evaluationBudget,
+            generation: engine.generation,
+            objectives: manifest.objectives.map { StatusReport.Objective(name: $0.name, maximize: $0.maximize) }, best: best,
             hypervolume: hypervolume(of: evaluated.map { $0.fitness! }),
             workersBusy: workers.count { !$0.running.isEmpty }, workersIdle: workers.count { $0.running.isEmpty },
             queuedLLM: broker.core.queued(.llm), queuedGPU: broker.core.queued(.gpu))
@@ -149,18 +158,15 @@ extension Daemon {
         return chain
     }
 
-    func configuration() -> [String: String] {
-        let config = engine.config
-        return [
-            "mode": config.mode.rawValue, "evaluation_budget": String(config.evaluationBudget),
-            "initial_population": String(config.initialPopulation), "population_size": String(config.populationSize),
-            "offspring_per_generation": String(config.offspringPerGeneration), "elites": String(config.elites),
-            "hall_of_fame_size": String(config.hallOfFameSize), "lookahead": String(config.lookahead),
-            "p_cx": String(config.variation.crossoverProbability), "p_mut": String(config.variation.mutationProbability),
-            "p_eot": String(config.variation.eotProbability), "p_qc": String(config.variation.repairProbability),
-            "eot_elites": String(config.variation.eotElites), "objectives": manifest.objectives.map {
-                "\($0.name) (\($0.maximize ? "max" : "min"))"
-            }.joined(separator: ", "),
-        ]
+    /// Every setting with the value in force: the run's for run and live
+    /// settings, this daemon's for the others.
+    func configuration() -> [SettingReport] {
+        var current = settings
+        current.engine = engine.config
+        return Setting.all.map { setting in
+            SettingReport(
+                key: setting.key, value: setting.value(in: current), scope: setting.scope, accepts: setting.accepts,
+                help: setting.help)
+        }
     }
 }

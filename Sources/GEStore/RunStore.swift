@@ -6,18 +6,28 @@ import GRDB
 /// (the write-ahead log the engine is rebuilt from), periodic engine
 /// snapshots, and a queryable copy of individuals, jobs and workers.
 public final class RunStore: Sendable {
-    /// What a run was started with.
+    /// What a run was started with, frozen: a resumed run uses these, not
+    /// the files on disk, which may have changed since.
     public struct RunSettings: Codable, Sendable, Equatable {
         public var seedDirectory: String
         public var seedName: String
         public var configuration: EngineConfig
         public var rngSeed: UInt64
+        /// The seed's genome file and `seed.toml` as they were at creation;
+        /// `nil` for runs created before they were stored.
+        public var seedGenome: String?
+        public var seedManifest: String?
 
-        public init(seedDirectory: String, seedName: String, configuration: EngineConfig, rngSeed: UInt64) {
+        public init(
+            seedDirectory: String, seedName: String, configuration: EngineConfig, rngSeed: UInt64,
+            seedGenome: String? = nil, seedManifest: String? = nil
+        ) {
             self.seedDirectory = seedDirectory
             self.seedName = seedName
             self.configuration = configuration
             self.rngSeed = rngSeed
+            self.seedGenome = seedGenome
+            self.seedManifest = seedManifest
         }
     }
 
@@ -38,13 +48,20 @@ public final class RunStore: Sendable {
     /// The run's settings, if a run was started in this database.
     public func settings() throws -> RunSettings? {
         try pool.read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT seedDirectory, seedName, configuration, rngSeed FROM run") else {
+            guard let row = try Row.fetchOne(
+                db, sql: "SELECT seedDirectory, seedName, configuration, rngSeed, seedGenome, seedManifest FROM run")
+            else {
                 return nil
             }
-            let configuration = try JSONDecoder().decode(EngineConfig.self, from: Data((row["configuration"] as String).utf8))
+            let configuration: EngineConfig
+            do {
+                configuration = try JSONDecoder().decode(EngineConfig.self, from: Data((row["configuration"] as String).utf8))
+            } catch {
+                throw StoreError.corrupt(path: path, "the run's configuration cannot be read (\(error))")
+            }
             return RunSettings(
                 seedDirectory: row["seedDirectory"], seedName: row["seedName"], configuration: configuration,
-                rngSeed: UInt64(bitPattern: row["rngSeed"]))
+                rngSeed: UInt64(bitPattern: row["rngSeed"]), seedGenome: row["seedGenome"], seedManifest: row["seedManifest"])
         }
     }
 
@@ -55,11 +72,12 @@ public final class RunStore: Sendable {
         try pool.write { db in
             try db.execute(
                 sql: """
-                    INSERT INTO run (id, createdAt, seedDirectory, seedName, configuration, rngSeed, state, updatedAt)
-                    VALUES (1, ?, ?, ?, ?, ?, 'running', ?)
+                    INSERT INTO run (id, createdAt, seedDirectory, seedName, configuration, rngSeed, state, updatedAt,
+                        seedGenome, seedManifest)
+                    VALUES (1, ?, ?, ?, ?, ?, 'running', ?, ?, ?)
                     """,
                 arguments: [now, settings.seedDirectory, settings.seedName, configuration,
-                            Int64(bitPattern: settings.rngSeed), now])
+                            Int64(bitPattern: settings.rngSeed), now, settings.seedGenome, settings.seedManifest])
             for template in templates {
                 try db.execute(
                     sql: "INSERT INTO template (id, kind, category, persona, body, source, parentID) VALUES (?, ?, ?, ?, ?, ?, ?)",

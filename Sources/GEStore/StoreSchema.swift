@@ -83,7 +83,11 @@ enum StoreSchema {
                 t.column("body", .text).notNull()
             }
         }
-        migrator.registerMigration("v2: failure kinds and evidence") { db in
+        migrator.registerMigration("v2: failure kinds, evidence, a frozen seed") { db in
+            try db.alter(table: "run") { t in
+                t.add(column: "seedGenome", .text)
+                t.add(column: "seedManifest", .text)
+            }
             try db.alter(table: "individual") { t in
                 t.add(column: "failureKind", .text)
                 t.add(column: "failureExcerpt", .text)

@@ -16,7 +16,7 @@ struct ControlOptions: ParsableArguments {
     }
 
     /// Sends one request and returns the reply's body.
-    func request(_ command: String, _ arguments: [String] = []) throws -> Data {
+    func request(_ request: ControlRequest) throws -> Data {
         let context = try ZMQContext()
         let socket = try ZMQSocket(context, .req)
         try socket.setLinger(milliseconds: 0)
@@ -30,7 +30,7 @@ struct ControlOptions: ParsableArguments {
             }
         }
         try socket.connect(endpoint)
-        try socket.send([try JSONEncoder().encode(ControlRequest(command, arguments))])
+        try socket.send([try JSONEncoder().encode(request)])
         let ready = try ZMQPoller.poll([.socket(socket)], timeoutMilliseconds: Int(timeout * 1000))
         guard ready[0], let frames = try socket.receive(dontWait: true), let first = frames.first else {
             throw ControlFailure.unreachable("cannot reach ged at \(endpoint): no answer within \(timeout) s; is it running?")
@@ -40,8 +40,8 @@ struct ControlOptions: ParsableArguments {
         return body
     }
 
-    func request<T: Decodable>(_ type: T.Type, _ command: String, _ arguments: [String] = []) throws -> T {
-        try JSONDecoder().decode(T.self, from: request(command, arguments))
+    func request<T: Decodable>(_ type: T.Type, _ request: ControlRequest) throws -> T {
+        try JSONDecoder().decode(T.self, from: self.request(request))
     }
 }
 

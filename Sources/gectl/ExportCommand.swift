@@ -14,7 +14,7 @@ struct ExportCommand: ParsableCommand {
 
     func run() throws {
         try reporting {
-            let data = try options.request("all")
+            let data = try options.request(.individuals)
             guard format == .csv, !json else { return printJSON(data) }
             let individuals = try JSONDecoder().decode([IndividualReport].self, from: data)
             let count = individuals.compactMap(\.objectives?.count).max() ?? 0

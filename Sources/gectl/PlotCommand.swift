@@ -13,11 +13,9 @@ struct PlotCommand: ParsableCommand {
 
     func run() throws {
         try reporting {
-            let individuals = try options.request([IndividualReport].self, "all")
-            let status = try options.request(StatusReport.self, "status")
-            let settings = try options.request([String: String].self, "config-get")
-            let maximize = (settings["objectives"] ?? "").split(separator: ",").map { $0.contains("(max)") }
-            let svg = FrontPlot(individuals: individuals, objectives: status.objectives, maximize: maximize).svg()
+            let individuals = try options.request([IndividualReport].self, .individuals)
+            let status = try options.request(StatusReport.self, .status)
+            let svg = FrontPlot(individuals: individuals, objectives: status.objectives).svg()
             try Data(svg.utf8).write(to: URL(fileURLWithPath: output))
             print("wrote \(output)")
         }
@@ -28,13 +26,12 @@ struct PlotCommand: ParsableCommand {
 /// against evaluations, in plain SVG.
 struct FrontPlot {
     let individuals: [IndividualReport]
-    let objectives: [String]
-    let maximize: [Bool]
+    let objectives: [StatusReport.Objective]
 
     func svg() -> String {
         let evaluated = individuals.filter { $0.objectives != nil && $0.objectives!.count >= 2 }
         let points = evaluated.map { $0.objectives! }
-        let weights = maximize.count == points.first?.count ? maximize.map { $0 ? 1.0 : -1.0 } : [1, -1]
+        let weights = objectives.count == points.first?.count ? objectives.map { $0.maximize ? 1.0 : -1.0 } : [1, -1]
         let front = points.isEmpty ? [] : NondominatedSort.fronts(Dominance.weighted(points, by: weights))[0]
         var body = ""
         body += panel(x: 90, title: "Pareto front (\(front.count) of \(points.count) evaluated)") { frame in
@@ -78,9 +75,8 @@ struct FrontPlot {
     }
 
     func label(_ index: Int) -> String {
-        let name = index < objectives.count ? objectives[index] : "objective \(index)"
-        let direction = index < maximize.count ? (maximize[index] ? " (higher is better)" : " (lower is better)") : ""
-        return name + direction
+        guard index < objectives.count else { return "objective \(index)" }
+        return objectives[index].name + (objectives[index].maximize ? " (higher is better)" : " (lower is better)")
     }
 
     func panel(x: Double, title: String, _ content: (Frame) -> String) -> String {

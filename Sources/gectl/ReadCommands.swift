@@ -11,10 +11,10 @@ struct StatusCommand: ParsableCommand {
 
     func run() throws {
         try reporting {
-            let data = try options.request("status")
+            let data = try options.request(.status)
             if json { return printJSON(data) }
             let status = try JSONDecoder().decode(StatusReport.self, from: data)
-            print("run:         \(status.seed), \(status.mode) mode, \(status.state)" + (status.stopReason.map { " (\($0))" } ?? ""))
+            print("run:         \(status.seed), \(status.mode.rawValue) mode, \(status.state.rawValue)" + (status.stopReason.map { " (\($0))" } ?? ""))
             print("evaluations: \(status.evaluations) of \(status.budget), generation \(status.generation)")
             for best in status.best {
                 print("best \(best.objective): \(formatted(best.value)) (#\(best.individual))")
@@ -33,7 +33,7 @@ struct WorkersCommand: ParsableCommand {
 
     func run() throws {
         try reporting {
-            let data = try options.request("workers")
+            let data = try options.request(.workers)
             if json { return printJSON(data) }
             var table = Table("ID", "NAME", "KIND", "HOST", "GPU", "SLOTS", "RUNNING", "STATE")
             for worker in try JSONDecoder().decode([WorkerReport].self, from: data) {
@@ -49,16 +49,13 @@ struct WorkersCommand: ParsableCommand {
 protocol ListCommand: ParsableCommand {
     var options: ControlOptions { get }
     var json: Bool { get }
-    var command: String { get }
-    var arguments: [String] { get }
+    var request: ControlRequest { get }
 }
 
 extension ListCommand {
-    var arguments: [String] { [] }
-
     func run() throws {
         try reporting {
-            let data = try options.request(command, arguments)
+            let data = try options.request(request)
             if json { return printJSON(data) }
             var table = Table("ID", "OBJECTIVES", "ORIGIN", "PARENTS", "AGE", "TEMPLATE")
             for individual in try JSONDecoder().decode([IndividualReport].self, from: data) {
@@ -76,7 +73,7 @@ struct PopulationCommand: ListCommand {
     static let configuration = CommandConfiguration(commandName: "population", abstract: "The current population.")
     @OptionGroup var options: ControlOptions
     @Flag(help: "Print JSON.") var json = false
-    var command: String { "population" }
+    var request: ControlRequest { .population }
 }
 
 struct FrontCommand: ListCommand {
@@ -84,7 +81,7 @@ struct FrontCommand: ListCommand {
         commandName: "front", abstract: "The Pareto front of every individual evaluated in the run.")
     @OptionGroup var options: ControlOptions
     @Flag(help: "Print JSON.") var json = false
-    var command: String { "front" }
+    var request: ControlRequest { .front }
 }
 
 struct ShowCommand: ParsableCommand {
@@ -96,7 +93,7 @@ struct ShowCommand: ParsableCommand {
 
     func run() throws {
         try reporting {
-            let data = try options.request("show", [String(id)])
+            let data = try options.request(.show(id))
             if json { return printJSON(data) }
             let detail = try JSONDecoder().decode(IndividualDetail.self, from: data)
             let report = detail.report
@@ -119,6 +116,5 @@ struct LineageCommand: ListCommand {
     @OptionGroup var options: ControlOptions
     @Flag(help: "Print JSON.") var json = false
     @Argument(help: "Individual id.") var id: Int
-    var command: String { "lineage" }
-    var arguments: [String] { [String(id)] }
+    var request: ControlRequest { .lineage(id) }
 }

@@ -17,9 +17,16 @@ import Testing
         let file = directory.appendingPathComponent("ged.toml").path
         for (text, message) in [
             ("[evolution]\ncolour = 1\n", "Error: evolution.colour: unknown key"),
-            ("[variation]\np_cx = 1.5\n", "Error: p_cx: must be a probability between 0 and 1, got 1.5"),
+            ("[variation]\np_cx = 1.5\n", "Error: variation.p_cx: must be a number 0.0…1.0, got 1.5"),
+            ("[variation]\np_cx = nan\n", "Error: variation.p_cx: must be a number 0.0…1.0, got nan"),
+            ("[evolution]\nevaluation_budget = 9223372036854775807\n", "Error: evolution.evaluation_budget: must be an integer 1…100000000"),
+            ("[evolution]\nlookahead = \"many\"\n", "Error: evolution.lookahead: must be an integer"),
+            ("[bus]\nwork = \"\"\n", "Error: bus.work: must be a non-empty string"),
+            ("[colour]\n", "Error: colour: unknown key"),
+            ("evolution = 3\n", "Error: evolution: must be a table [evolution]"),
             ("[evolution]\nmode = \"fast\"\n", "Error: evolution.mode: must be \"steady\" or \"generational\""),
             ("[variation]\nmax_tokens = [1400, 600]\n", "Error: variation.max_tokens: must be [low, high] with low <= high"),
+            ("[variation]\nmax_tokens = [0.5, 600]\n", "Error: variation.max_tokens: must be [low, high] integers within 1…1000000"),
         ] {
             try text.write(toFile: file, atomically: true, encoding: .utf8)
             let result = try ProcessRunner.run("ged", ["--config", file, "--state-dir", directory.path + "/state"])

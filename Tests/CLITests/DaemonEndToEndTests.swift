@@ -43,6 +43,16 @@ import Testing
         let plot = run.directory + "/front.svg"
         #expect(try run.gectl("plot", "--output", plot).status == 0)
         #expect(try String(contentsOfFile: plot, encoding: .utf8).contains("<polyline"))
+        let set = try run.gectl("config", "set", "variation.p_cx", "0.5")
+        #expect(set.status == 0 && set.stdout.contains("variation.p_cx"), "\(set.stderr)")
+        let settings = try #require(try run.json("config", "get") as? [[String: Any]])
+        #expect(settings.first { $0["key"] as? String == "variation.p_cx" }?["value"] as? String == "0.5")
+        let fixed = try run.gectl("config", "set", "evolution.population_size", "3")
+        #expect(fixed.status == 1 && fixed.stderr.contains("cannot change while a run exists"), "\(fixed.stderr)")
+        let hostile = try run.gectl("config", "set", "variation.p_cx", "nan")
+        #expect(hostile.status == 1 && hostile.stderr.contains("variation.p_cx: must be a number"), "\(hostile.stderr)")
+        let unknown = try run.gectl("config", "set", "colour", "blue")
+        #expect(unknown.status == 1 && unknown.stderr.contains("no setting colour"))
         let missing = try run.gectl("show", "99999")
         #expect(missing.status == 1 && missing.stderr.hasPrefix("gectl: no individual 99999"))
 

@@ -20,6 +20,8 @@ public struct Engine: Codable, Sendable, Equatable {
     public internal(set) var generation = 0
     /// Why the engine stopped creating work, once it has.
     public internal(set) var stopReason: String?
+    /// Paused by the operator: `step` hands out nothing until resumed.
+    public internal(set) var paused = false
 
     /// LLM requests sent and not yet answered, by request id.
     public internal(set) var openRequests: [Int: LLMRequest] = [:]
@@ -97,6 +99,7 @@ public struct Engine: Codable, Sendable, Equatable {
     public mutating func step(
         freeLLMSlots: Int, freeEvaluationSlots: Int, library: PromptLibrary
     ) -> [EngineCommand] {
+        guard !paused else { return [] }
         var commands: [EngineCommand] = []
         var evaluationSlots = freeEvaluationSlots
         while evaluationSlots > 0, !evaluationQueue.isEmpty {
@@ -189,6 +192,26 @@ public struct Engine: Codable, Sendable, Equatable {
             events.append(stop("evaluation budget of \(config.evaluationBudget) reached"))
         }
         return events
+    }
+
+    /// Takes new settings while running: the probabilities, sampling ranges,
+    /// budget (never below the evaluations done), lookahead and failure
+    /// limit. The fields that shape the run's structure keep their values:
+    /// changing them midway would make the run something it was not created
+    /// as. An invalid configuration changes nothing.
+    public mutating func reconfigure(_ new: EngineConfig) {
+        var next = new
+        next.mode = config.mode
+        next.weights = config.weights
+        next.initialPopulation = config.initialPopulation
+        next.populationSize = config.populationSize
+        next.offspringPerGeneration = config.offspringPerGeneration
+        next.elites = config.elites
+        next.hallOfFameSize = config.hallOfFameSize
+        next.evaluateSeed = config.evaluateSeed
+        next.evaluationBudget = max(next.evaluationBudget, evaluationsCompleted)
+        guard (try? next.validate()) != nil else { return }
+        config = next
     }
 
     /// Stops creating work; what is in flight may still report.

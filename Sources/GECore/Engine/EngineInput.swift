@@ -5,9 +5,13 @@ public enum EngineInput: Codable, Sendable, Equatable {
     case answer(requestID: Int, LLMOutcome)
     case evaluation(IndividualID, EvaluationOutcome)
     case stop(reason: String)
-    /// Changes a setting that may change while running: `evaluation_budget`
-    /// or `lookahead`.
-    case configure(key: String, value: Int)
+    /// Create no new work until `resume`; what is in flight still reports.
+    case pause
+    case resume
+    /// New settings while running. What shapes the run's structure (mode,
+    /// objectives, population and archive sizes, the seed's evaluation) keeps
+    /// its value; the rest is taken if valid. See `Engine.reconfigure`.
+    case configure(EngineConfig)
 }
 
 extension Engine {
@@ -22,18 +26,15 @@ extension Engine {
             return ([], receiveEvaluation(of: id, outcome: outcome))
         case .stop(let reason):
             return ([], stop(reason: reason))
-        case .configure(let key, let value):
-            var changed = config
-            switch key {
-            case "evaluation_budget": changed.evaluationBudget = max(value, evaluationsCompleted)
-            case "lookahead": changed.lookahead = max(0, value)
-            default: return ([], [])
-            }
-            config = changed
+        case .configure(let config):
+            reconfigure(config)
+            return ([], [])
+        case .pause:
+            paused = true
+            return ([], [])
+        case .resume:
+            paused = false
             return ([], [])
         }
     }
-
-    /// The settings `configure` accepts.
-    public static let liveSettings = ["evaluation_budget", "lookahead"]
 }

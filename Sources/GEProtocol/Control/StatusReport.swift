@@ -1,0 +1,70 @@
+import GECore
+
+/// `gectl status`.
+public struct StatusReport: Codable, Sendable, Equatable {
+    public struct Best: Codable, Sendable, Equatable {
+        public var objective: String
+        public var value: Double
+        public var individual: Int
+
+        public init(objective: String, value: Double, individual: Int) {
+            self.objective = objective
+            self.value = value
+            self.individual = individual
+        }
+    }
+
+    /// An objective and its direction, as data (plots and tables need both).
+    public struct Objective: Codable, Sendable, Equatable {
+        public var name: String
+        public var maximize: Bool
+
+        public init(name: String, maximize: Bool) {
+            self.name = name
+            self.maximize = maximize
+        }
+    }
+
+    /// Where the run is.
+    public enum State: String, Codable, Sendable {
+        case running, paused, finished
+    }
+
+    public var seed: String
+    public var mode: EngineConfig.Mode
+    public var state: State
+    public var stopReason: String?
+    public var paused: Bool
+    public var evaluations: Int
+    public var budget: Int
+    public var generation: Int
+    public var objectives: [Objective]
+    public var best: [Best]
+    public var hypervolume: Double?
+    public var workersBusy: Int
+    public var workersIdle: Int
+    public var queuedLLM: Int
+    public var queuedGPU: Int
+
+    public init(
+        seed: String, mode: EngineConfig.Mode, state: State, stopReason: String?, paused: Bool, evaluations: Int, budget: Int,
+        generation: Int, objectives: [Objective], best: [Best], hypervolume: Double?, workersBusy: Int, workersIdle: Int,
+        queuedLLM: Int, queuedGPU: Int
+    ) {
+        self.seed = seed
+        self.mode = mode
+        self.state = state
+        self.stopReason = stopReason
+        self.paused = paused
+        self.evaluations = evaluations
+        self.budget = budget
+        self.generation = generation
+        self.objectives = objectives
+        self.best = best
+        self.hypervolume = hypervolume
+        self.workersBusy = workersBusy
+        self.workersIdle = workersIdle
+        self.queuedLLM = queuedLLM
+        self.queuedGPU = queuedGPU
+    }
+}

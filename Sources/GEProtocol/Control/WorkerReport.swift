@@ -1,0 +1,27 @@
+/// `gectl workers`.
+public struct WorkerReport: Codable, Sendable, Equatable {
+    public var id: String
+    public var name: String
+    public var kind: String
+    public var host: String
+    public var gpu: String?
+    public var slots: Int
+    public var running: Int
+    public var draining: Bool
+    public var secondsSinceHeard: Double
+
+    public init(
+        id: String, name: String, kind: String, host: String, gpu: String?, slots: Int, running: Int, draining: Bool,
+        secondsSinceHeard: Double
+    ) {
+        self.id = id
+        self.name = name
+        self.kind = kind
+        self.host = host
+        self.gpu = gpu
+        self.slots = slots
+        self.running = running
+        self.draining = draining
+        self.secondsSinceHeard = secondsSinceHeard
+    }
+}

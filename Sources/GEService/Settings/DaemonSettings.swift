@@ -1,0 +1,66 @@
+import Foundation
+import GEBus
+import GECore
+import GETOML
+import TOMLKit
+
+/// Everything `ged` is configured with: the TOML file, then command-line
+/// overrides.
+public struct DaemonSettings: Sendable, Equatable {
+    public var stateDirectory = "/var/lib/ged"
+    public var seedDirectory = "/usr/share/ged/sota/ExquisiteNetV2"
+    public var promptsDirectory = "/usr/share/ged/prompts"
+    public var engine = EngineConfig()
+    public var rngSeed: UInt64 = 1
+    public var workEndpoint = "tcp://*:5555"
+    public var controlEndpoint = "ipc:///run/ged/control.sock"
+    public var eventsEndpoint = "ipc:///run/ged/events.sock"
+    public var broker = BrokerConfig()
+    /// The daemon's CURVE key pair file; CURVE is on when set.
+    public var serverKeys: String?
+    /// Directory of authorized worker public keys (with CURVE).
+    public var authorizedKeys: String?
+    /// Engine snapshot every this many inputs (bounds replay after a crash).
+    public var snapshotEvery = 500
+
+    public init() {}
+
+    /// The keys the configuration file gave (the rest are defaults). On
+    /// resume, only given keys are compared with the run's own settings.
+    public var given: Set<String> = []
+
+    /// Reads a configuration file over the defaults. Unknown keys and bad
+    /// values are errors naming the key.
+    public static func load(file: String) throws(ConfigError) -> DaemonSettings {
+        guard let data = FileManager.default.contents(atPath: file) else {
+            throw ConfigError(key: file, message: "cannot read the configuration file")
+        }
+        var settings = DaemonSettings()
+        try settings.apply(Setting.reader.parse(String(decoding: data, as: UTF8.self), source: file))
+        return settings
+    }
+
+    /// Reads every known setting from a parsed file; refuses unknown keys.
+    mutating func apply(_ root: TOMLTable) throws(ConfigError) {
+        let reader = Setting.reader
+        let sections = Dictionary(grouping: Setting.all, by: \.section)
+        try reader.allowOnly(Set(sections.keys), in: root, prefix: "")
+        var seen = Set<String>()
+        for section in Setting.all.map(\.section) where seen.insert(section).inserted {
+            let settings = sections[section] ?? []
+            guard let table = try reader.table(root, section) else { continue }
+            try reader.allowOnly(Set(settings.map(\.name)), in: table, prefix: section + ".")
+            for setting in settings where try setting.read(from: table, into: &self) {
+                given.insert(setting.key)
+            }
+        }
+    }
+
+    /// Checks what single settings cannot: how they go together.
+    public func validate() throws(ConfigError) {
+        try engine.validate()
+        if serverKeys != nil, authorizedKeys == nil {
+            throw ConfigError(key: "bus.authorized_keys", message: "CURVE is on (bus.server_keys): name the directory of authorized worker keys")
+        }
+    }
+}
