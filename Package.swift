@@ -35,17 +35,18 @@ let package = Package(
         .target(name: "GEBus", dependencies: ["CZMQ"]),
         .target(name: "GEProtocol", dependencies: ["GECore"]),
         .target(name: "GEStore", dependencies: ["GECore", .product(name: "GRDB", package: "GRDB.swift")]),
-        .target(name: "GELLM", dependencies: ["GECore", "GEBus", "GEProtocol", "CCurl"]),
+        .target(name: "GELLM", dependencies: ["GECore", "GEBus", "GEProtocol", "GEProcess", "CCurl"]),
         .target(name: "GETOML", dependencies: [.product(name: "TOMLKit", package: "TOMLKit")]),
         .target(name: "GESeed", dependencies: ["GECore", "GETOML", .product(name: "TOMLKit", package: "TOMLKit")]),
         .target(name: "CSpawn"),
+        .target(name: "GEProcess"),
         .target(
             name: "GEService",
             dependencies: [
                 "GECore", "GEBus", "GEProtocol", "GEStore", "GESeed", "GETOML", .product(name: "TOMLKit", package: "TOMLKit"),
             ]
         ),
-        .target(name: "GETraining", dependencies: ["GECore", "GEBus", "GEProtocol", "GESeed", "CSpawn"]),
+        .target(name: "GETraining", dependencies: ["GECore", "GEBus", "GEProtocol", "GESeed", "GEProcess", "CSpawn"]),
         .executableTarget(
             name: "Daemon",
             dependencies: [
@@ -63,7 +64,7 @@ let package = Package(
         .executableTarget(
             name: "GPUWorker",
             dependencies: [
-                "GECore", "GEBus", "GESeed", "GETraining", "GECLI",
+                "GECore", "GEBus", "GESeed", "GETraining", "GEProcess", "GECLI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -77,11 +78,11 @@ let package = Package(
         .executableTarget(
             name: "gebench",
             dependencies: [
-                "GECore", "GEBus", "GESeed",
+                "GECore", "GEBus", "GEService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "GECoreTests", dependencies: ["GECore", "GESeed"]),
+        .testTarget(name: "GECoreTests", dependencies: ["GECore", "GEService"]),
         .target(name: "GEBusTestSupport", dependencies: ["GEBus"], path: "Tests/GEBusTestSupport"),
         .testTarget(name: "GEBusTests", dependencies: ["GEBus", "GEBusTestSupport"]),
         .testTarget(name: "GELLMTests", dependencies: ["GELLM", "GEBus", "GEProtocol", "GECore"], exclude: ["Fixtures"]),

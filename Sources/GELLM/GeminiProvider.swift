@@ -21,7 +21,8 @@ public struct GeminiProvider: LLMProvider {
     public var name: String { "gemini:\(model)" }
 
     public func complete(_ request: CompletionRequest) throws(ProviderError) -> String {
-        let body = ProviderResponse.encode([
+        let url = "\(baseURL)/v1beta/models/\(model):generateContent"
+        let object = try ProviderResponse.post(http, url: url, headers: ["x-goog-api-key: \(apiKey.value)"], body: [
             "contents": [["role": "user", "parts": [["text": request.prompt]]]],
             "generationConfig": [
                 "temperature": request.sampling.temperature,
@@ -29,21 +30,12 @@ public struct GeminiProvider: LLMProvider {
                 "maxOutputTokens": request.sampling.maxTokens,
             ],
         ])
-        let headers = ["Content-Type: application/json", "x-goog-api-key: \(apiKey.value)"]
-        let response: HTTPResponse
-        do {
-            response = try http.post(url: "\(baseURL)/v1beta/models/\(model):generateContent", headers: headers, body: body)
-        } catch {
-            throw error.providerError
-        }
-        if let error = ProviderResponse.error(for: response) { throw error }
-        let object = try ProviderResponse.json(response.body)
         guard let candidates = object["candidates"] as? [[String: Any]], let first = candidates.first,
             let content = first["content"] as? [String: Any], let parts = content["parts"] as? [[String: Any]]
         else {
             let reason = (object["promptFeedback"] as? [String: Any])?["blockReason"] as? String
             throw .malformedResponse(reason.map { "prompt blocked: \($0)" }
-                ?? "no candidates[0].content.parts in \(ProviderResponse.snippet(response.body))")
+                ?? "no candidates[0].content.parts in \(ProviderResponse.snippet(object))")
         }
         return parts.compactMap { $0["text"] as? String }.joined()
     }

@@ -18,7 +18,9 @@ public struct OpenAIProvider: LLMProvider {
     public var name: String { "openai:\(model)" }
 
     public func complete(_ request: CompletionRequest) throws(ProviderError) -> String {
-        let body = ProviderResponse.encode([
+        var headers: [String] = []
+        if let apiKey { headers.append("Authorization: Bearer \(apiKey.value)") }
+        let object = try ProviderResponse.post(http, url: baseURL + "/chat/completions", headers: headers, body: [
             "model": model,
             "messages": [["role": "user", "content": request.prompt]],
             "temperature": request.sampling.temperature,
@@ -27,30 +29,11 @@ public struct OpenAIProvider: LLMProvider {
             "max_tokens": request.sampling.maxTokens,
             "stream": false,
         ])
-        var headers = ["Content-Type: application/json"]
-        if let apiKey { headers.append("Authorization: Bearer \(apiKey.value)") }
-        let response: HTTPResponse
-        do {
-            response = try http.post(url: baseURL + "/chat/completions", headers: headers, body: body)
-        } catch {
-            throw error.providerError
-        }
-        if let error = ProviderResponse.error(for: response) { throw error }
-        let object = try ProviderResponse.json(response.body)
         guard let choices = object["choices"] as? [[String: Any]], let first = choices.first,
             let message = first["message"] as? [String: Any], let content = message["content"] as? String
         else {
-            throw .malformedResponse("no choices[0].message.content in \(ProviderResponse.snippet(response.body))")
+            throw .malformedResponse("no choices[0].message.content in \(ProviderResponse.snippet(object))")
         }
         return content
-    }
-}
-
-extension HTTPError {
-    var providerError: ProviderError {
-        switch self {
-        case .timeout(let detail): .timeout(detail)
-        case .transport(let detail): .transport(detail)
-        }
     }
 }

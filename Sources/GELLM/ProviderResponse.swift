@@ -6,6 +6,21 @@ import Foundation
 /// llama.cpp answers 500 (sometimes `text/plain`) to malformed requests,
 /// Gemini says `RESOURCE_EXHAUSTED` on 429. This is the one place that knows.
 enum ProviderResponse {
+    /// Posts a JSON request and returns the reply's JSON object, or the
+    /// classified error: what every provider does before reading its answer.
+    static func post(
+        _ http: HTTPClient, url: String, headers: [String], body: [String: Any]
+    ) throws(ProviderError) -> [String: Any] {
+        let response: HTTPResponse
+        do {
+            response = try http.post(url: url, headers: ["Content-Type: application/json"] + headers, body: encode(body))
+        } catch {
+            throw error.providerError
+        }
+        if let error = error(for: response) { throw error }
+        return try json(response.body)
+    }
+
     /// The error for a non-2xx reply, or `nil` for success.
     static func error(for response: HTTPResponse) -> ProviderError? {
         guard !(200..<300).contains(response.status) else { return nil }
@@ -48,6 +63,11 @@ enum ProviderResponse {
             .contains { lowered.contains($0) }
     }
 
+    /// The start of a JSON object, for messages about what it lacks.
+    static func snippet(_ object: [String: Any]) -> String {
+        snippet(encode(object))
+    }
+
     static func snippet(_ body: Data) -> String {
         let text = oneLine(String(decoding: body.prefix(300), as: UTF8.self))
         return text.isEmpty ? "(empty body)" : text
@@ -60,5 +80,14 @@ enum ProviderResponse {
     static func encode(_ object: [String: Any]) -> Data {
         // Only strings, numbers, arrays and dictionaries go in: always valid JSON.
         (try? JSONSerialization.data(withJSONObject: object)) ?? Data()
+    }
+}
+
+extension HTTPError {
+    var providerError: ProviderError {
+        switch self {
+        case .timeout(let detail): .timeout(detail)
+        case .transport(let detail): .transport(detail)
+        }
     }
 }

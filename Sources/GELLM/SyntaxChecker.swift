@@ -1,4 +1,5 @@
 import Foundation
+import GEProcess
 
 /// Checks that generated Python compiles, with the seed's interpreter
 /// (`python -m py_compile` on a temporary file).
@@ -20,21 +21,11 @@ public struct SyntaxChecker: Sendable {
             return "cannot write a temporary file for the syntax check: \(error.localizedDescription)"
         }
         defer { try? FileManager.default.removeItem(at: directory) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [python, "-B", "-m", "py_compile", file.path]
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        do {
-            try process.run()
-        } catch {
-            return "cannot run \(python) for the syntax check: \(error.localizedDescription)"
+        guard let result = CommandOutput.run([python, "-B", "-m", "py_compile", file.path]) else {
+            return "cannot run \(python) for the syntax check"
         }
-        let output = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus != 0 else { return nil }
-        let lines = String(decoding: output, as: UTF8.self).split(whereSeparator: \.isNewline)
+        guard result.status != 0 else { return nil }
+        let lines = result.stderr.split(whereSeparator: \.isNewline)
             .map { $0.replacingOccurrences(of: file.path, with: "variant.py") }
         return lines.suffix(4).joined(separator: " | ")
     }

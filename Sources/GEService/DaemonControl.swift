@@ -116,25 +116,13 @@ extension Daemon {
 
     func report(_ id: IndividualID) -> IndividualReport {
         let individual = engine.individuals[id]
-        var status: String
-        var failure: Failure?
+        let status = individual.fitness != nil && engine.population.contains(id) ? "alive" : individual.status.name
         var duplicateOf: IndividualID?
-        switch individual.status {
-        case .breeding: status = "breeding"
-        case .awaitingEvaluation: status = "queued"
-        case .evaluating: status = "evaluating"
-        case .evaluated: status = engine.population.contains(id) ? "alive" : "evaluated"
-        case .failed(let reason):
-            status = "failed"
-            failure = reason
-        case .duplicate(let original):
-            status = "duplicate"
-            duplicateOf = original
-        }
+        if case .duplicate(let original) = individual.status { duplicateOf = original }
         return IndividualReport(
             id: id, status: status, objectives: individual.fitness, origin: individual.origin.rawValue,
             parents: individual.parents, age: engine.evaluationsCompleted - individual.bornAfterEvaluations,
-            generation: individual.generation, failure: failure, duplicateOf: duplicateOf, template: individual.variations.first?.templateID)
+            generation: individual.generation, failure: individual.status.failure, duplicateOf: duplicateOf, template: individual.variations.first?.templateID)
     }
 
     func detail(_ id: IndividualID) -> IndividualDetail {

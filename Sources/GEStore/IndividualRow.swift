@@ -47,21 +47,20 @@ public struct IndividualRow: Codable, Sendable, Equatable, FetchableRecord, Pers
         logTail = evidence?.logTail
         answer = evidence?.answer
         updatedAt = now
-        switch individual.status {
-        case .breeding: status = "breeding"
-        case .awaitingEvaluation: status = "queued"
-        case .evaluating: status = "evaluating"
-        case .evaluated(let values):
-            status = "evaluated"
-            fitness = RunStore.json(values)
-        case .failed(let failure):
-            status = "failed"
-            self.failure = failure.reason
-            failureKind = failure.kind.rawValue
-            failureExcerpt = failure.excerpt
-        case .duplicate(let original):
-            status = "duplicate"
-            duplicateOf = original
-        }
+        status = individual.status.name
+        fitness = individual.fitness.map(RunStore.json)
+        failure = individual.status.failure?.reason
+        failureKind = individual.status.failure?.kind.rawValue
+        failureExcerpt = individual.status.failure?.excerpt
+        if case .duplicate(let original) = individual.status { duplicateOf = original }
     }
+}
+
+extension IndividualRow {
+    /// The columns every change writes; the rest (the worker and what it
+    /// reported beyond the outcome) are written with the result only.
+    static let columnsWithoutEvidence: [String] = [
+        "parents", "origin", "variations", "status", "fitness", "failure", "failureKind", "failureExcerpt",
+        "duplicateOf", "code", "fingerprint", "generation", "bornAfter", "updatedAt",
+    ]
 }

@@ -115,9 +115,15 @@ public final class RunStore: Sendable {
         try pool.write { db in
             try db.execute(sql: "INSERT INTO input (seq, at, body) VALUES (?, ?, ?)", arguments: [change.seq, now, input])
             for individual in change.individuals {
-                try IndividualRow(
-                    individual, worker: change.workers[individual.id], evidence: change.evidence[individual.id], now: now
-                ).save(db)
+                let evidence = change.evidence[individual.id]
+                let row = IndividualRow(individual, worker: change.workers[individual.id], evidence: evidence, now: now)
+                // Evidence arrives once, with the result; later changes to the
+                // individual (it joins or leaves the population) keep it.
+                if evidence == nil, change.workers[individual.id] == nil, try row.exists(db) {
+                    try row.update(db, columns: IndividualRow.columnsWithoutEvidence)
+                } else {
+                    try row.save(db)
+                }
             }
             for job in change.jobs {
                 try db.execute(

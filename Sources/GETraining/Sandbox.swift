@@ -1,4 +1,5 @@
 import Foundation
+import GEProcess
 
 /// Where generated code runs: inside bubblewrap (no network, writes only to
 /// its job directory and a private /tmp) or, when bubblewrap is missing,
@@ -33,13 +34,6 @@ public enum Sandbox: Sendable, Equatable {
     }
 
     private var works: Bool {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", arguments(for: "true", in: "/").map { "'\($0)'" }.joined(separator: " ")]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return false }
-        process.waitUntilExit()
-        return process.terminationStatus == 0
+        CommandOutput.run(arguments(for: "true", in: "/"))?.status == 0
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GEBus
 
 /// Options every operation takes.
 struct BenchOptions: ParsableArguments {
@@ -31,8 +32,7 @@ extension BenchOperation {
         for _ in 0..<options.repetitions {
             let start = ContinuousClock.now
             output = compute(input)
-            let elapsed = ContinuousClock.now - start
-            seconds.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+            seconds.append((ContinuousClock.now - start).inSeconds)
         }
         if options.repetitions > 1 {
             seconds.sort()

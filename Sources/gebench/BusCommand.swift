@@ -68,7 +68,7 @@ struct BusCommand: ParsableCommand {
             while !done {
                 done = acknowledge(try server.poll(timeoutMilliseconds: 100), on: server) > 0
             }
-            latencies.append(Self.seconds(ContinuousClock.now - start))
+            latencies.append((ContinuousClock.now - start).inSeconds)
         }
         latencies.sort()
 
@@ -81,7 +81,7 @@ struct BusCommand: ParsableCommand {
             }
             completed += acknowledge(try server.poll(timeoutMilliseconds: 100), on: server)
         }
-        let elapsed = Self.seconds(ContinuousClock.now - start)
+        let elapsed = (ContinuousClock.now - start).inSeconds
         controls.forEach { $0.stop() }
         let output: [String: Any] = [
             "workers": workers, "jobs": jobs, "window": window,
@@ -103,10 +103,6 @@ struct BusCommand: ParsableCommand {
             count += 1
         }
         return count
-    }
-
-    static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
     }
 }
 

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import GECore
-import GESeed
+import GEService
 
 /// `gebench utilization`: how busy the engine keeps GPU workers, steady
 /// state against the generational loop, on a simulated clock.

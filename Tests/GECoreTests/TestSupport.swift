@@ -1,6 +1,6 @@
 import Foundation
 import GECore
-import GESeed
+import GEService
 
 /// Paths and builders shared by the GECore tests.
 enum TestSupport {

@@ -37,16 +37,22 @@ import Testing
         let inputs: [EngineInput] = [.step(freeLLMSlots: 0, freeEvaluationSlots: 1), .evaluation(0, .scored(objectives: [0.5, 10], run: TrainingRun(metrics: ["epochs": 2], logTail: "done", phase: .train, seconds: 1)))]
         for (index, input) in inputs.enumerated() {
             _ = engine.apply(input, library: library)
-            try store.record(StoreChange(seq: index + 1, input: input, engine: engine, individuals: [engine.individuals[0]]))
+            let evidence: [IndividualID: StoreChange.Evidence] = index == 1 ? [0: .init(metrics: ["epochs": 2], logTail: "done")] : [:]
+            try store.record(StoreChange(
+                seq: index + 1, input: input, engine: engine, individuals: [engine.individuals[0]],
+                workers: index == 1 ? [0: "gpu-1"] : [:], evidence: evidence))
         }
+        // A later change to the individual keeps what the worker reported.
+        try store.record(StoreChange(seq: 3, input: .pause, engine: engine, individuals: [engine.individuals[0]]))
         try store.saveSnapshot(engine, seq: 1)
         let recovery = try store.recovery()
         #expect(recovery.snapshot?.seq == 1)
         #expect(recovery.snapshot?.engine == engine)
-        #expect(recovery.inputs.map(\.input) == [inputs[1]])
-        #expect(try store.allInputs().map(\.input) == inputs)
+        #expect(recovery.inputs.map(\.input) == [inputs[1], .pause])
+        #expect(try store.allInputs().map(\.input) == inputs + [.pause])
         let rows = try store.individuals()
         #expect(rows.count == 1 && rows[0].status == "evaluated" && rows[0].fitness == "[0.5,10]")
+        #expect(rows[0].metrics == "{\"epochs\":2}" && rows[0].logTail == "done" && rows[0].worker == "gpu-1")
     }
 
     @Test func aDatabaseOfANewerSchemaIsRefusedClearly() throws {

@@ -42,8 +42,7 @@ public final class BrokerServer {
 
     /// Seconds since the server started (the broker's clock).
     public var now: Double {
-        let elapsed = clock.now - start
-        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        (clock.now - start).inSeconds
     }
 
     public func submit(id: String, kind: WorkerKind, payload: Data) -> [BrokerAction] {

@@ -226,8 +226,8 @@ public final class WorkerClient {
 
     private func pollTimeout() -> Int {
         guard socket == nil else { return max(1, Int(config.heartbeatInterval * 250)) }
-        let wait = (connectAt - clock.now).components
-        return max(1, Int(wait.seconds) * 1000 + Int(wait.attoseconds / 1_000_000_000_000_000))
+        // Clamped before converting: a far-off reconnect time must not trap.
+        return Int(min(max(1, (connectAt - clock.now).inSeconds * 1000), 60_000))
     }
 
     private func send(_ message: BusMessage) {

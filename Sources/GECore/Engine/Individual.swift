@@ -53,3 +53,23 @@ public struct Individual: Codable, Sendable, Equatable {
         variations.first?.variation ?? .seed
     }
 }
+
+extension Individual.Status {
+    /// One word for tables, exports and the store.
+    public var name: String {
+        switch self {
+        case .breeding: "breeding"
+        case .awaitingEvaluation: "queued"
+        case .evaluating: "evaluating"
+        case .evaluated: "evaluated"
+        case .failed: "failed"
+        case .duplicate: "duplicate"
+        }
+    }
+
+    /// Why it got no fitness, when it failed.
+    public var failure: Failure? {
+        if case .failed(let failure) = self { return failure }
+        return nil
+    }
+}

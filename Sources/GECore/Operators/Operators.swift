@@ -23,12 +23,9 @@ public enum Operators {
         let segment = parent.genome.mutableSegmentIndices.randomElement(using: &rng)!
         let template = library.templates(of: .mutation).randomElement(using: &rng)!
         let code = parent.genome.code(ofSegment: segment)
-        return VariationPrompt(
-            variation: .mutation, parents: [parent.id], segment: segment,
-            templateID: template.id, persona: template.persona, category: template.category,
-            text: library.prompt(template, values: ["code": code]),
-            sampling: sampling(config.mutationTemperature, config: config, rng: &rng),
-            expectedNames: CodeExtractor.definedNames(in: code), elite: nil)
+        return prompt(
+            .mutation, parents: [parent.id], segment: segment, code: code, template: template, values: ["code": code],
+            temperature: config.mutationTemperature, library: library, config: config, rng: &rng)
     }
 
     /// Evolution of Thought: an elite (one of `elites`, which should be the
@@ -55,12 +52,10 @@ public enum Operators {
             "seed_code": seed.code(ofSegment: shown),
             "code": code,
         ]
-        return VariationPrompt(
-            variation: .evolutionOfThought, parents: [target.id], segment: segment,
-            templateID: template.id, persona: template.persona, category: template.category,
-            text: library.prompt(template, values: values),
-            sampling: sampling(config.mutationTemperature, config: config, rng: &rng),
-            expectedNames: CodeExtractor.definedNames(in: code), elite: elite.id)
+        return prompt(
+            .evolutionOfThought, parents: [target.id], segment: segment, code: code, template: template,
+            values: values, temperature: config.mutationTemperature, elite: elite.id, library: library,
+            config: config, rng: &rng)
     }
 
     /// LLM crossover: a random segment where the parents differ; two prompts,
@@ -78,18 +73,15 @@ public enum Operators {
         let candidates = a.genome.differingSegments(from: b.genome).filter { $0 < shared }
         guard let segment = candidates.randomElement(using: &rng) else { return nil }
         let template = library.templates(of: .crossover).randomElement(using: &rng)!
-        func prompt(_ base: Parent, _ other: Parent, rng: inout SeededRandom) -> VariationPrompt {
+        func combine(_ base: Parent, _ other: Parent, rng: inout SeededRandom) -> VariationPrompt {
             let code = base.genome.code(ofSegment: segment)
-            let values = ["code_a": code, "code_b": other.genome.code(ofSegment: segment)]
-            return VariationPrompt(
-                variation: .crossover, parents: [base.id, other.id], segment: segment,
-                templateID: template.id, persona: template.persona, category: template.category,
-                text: library.prompt(template, values: values),
-                sampling: sampling(config.crossoverTemperature, config: config, rng: &rng),
-                expectedNames: CodeExtractor.definedNames(in: code), elite: nil)
+            return prompt(
+                .crossover, parents: [base.id, other.id], segment: segment, code: code, template: template,
+                values: ["code_a": code, "code_b": other.genome.code(ofSegment: segment)],
+                temperature: config.crossoverTemperature, library: library, config: config, rng: &rng)
         }
-        let first = prompt(a, b, rng: &rng)
-        return (first, prompt(b, a, rng: &rng))
+        let first = combine(a, b, rng: &rng)
+        return (first, combine(b, a, rng: &rng))
     }
 
     /// Repair: asks the LLM to fix `segment` of `child` against the seed's
@@ -101,13 +93,10 @@ public enum Operators {
         let template = library.templates(of: .repair).randomElement(using: &rng)!
         let code = child.genome.code(ofSegment: segment)
         let seedCode = segment < seed.segments.count ? seed.code(ofSegment: segment) : ""
-        let values = ["code": code, "seed_code": seedCode, "failure": failure ?? ""]
-        return VariationPrompt(
-            variation: .repair, parents: [child.id], segment: segment,
-            templateID: template.id, persona: template.persona, category: template.category,
-            text: library.prompt(template, values: values),
-            sampling: sampling(config.mutationTemperature, config: config, rng: &rng),
-            expectedNames: CodeExtractor.definedNames(in: code), elite: nil)
+        return prompt(
+            .repair, parents: [child.id], segment: segment, code: code, template: template,
+            values: ["code": code, "seed_code": seedCode, "failure": failure ?? ""],
+            temperature: config.mutationTemperature, library: library, config: config, rng: &rng)
     }
 
     /// The child genome made from an LLM answer: `base` with `segment`
@@ -148,6 +137,20 @@ public enum Operators {
         return try PromptTemplate(
             id: id, kind: original.kind, category: original.category, persona: original.persona,
             body: body, source: "evolved from \(original.id)", parentID: original.id)
+    }
+
+    /// A prompt that asks for new code of `segment` (now `code`): the
+    /// template filled with `values`, sampling drawn from `temperature`.
+    static func prompt(
+        _ variation: VariationOperator, parents: [IndividualID], segment: Int, code: String,
+        template: PromptTemplate, values: [String: String], temperature: ClosedRange<Double>,
+        elite: IndividualID? = nil, library: PromptLibrary, config: VariationConfig, rng: inout SeededRandom
+    ) -> VariationPrompt {
+        VariationPrompt(
+            variation: variation, parents: parents, segment: segment,
+            templateID: template.id, persona: template.persona, category: template.category,
+            text: library.prompt(template, values: values), sampling: sampling(temperature, config: config, rng: &rng),
+            expectedNames: CodeExtractor.definedNames(in: code), elite: elite)
     }
 
     static func sampling(
