@@ -199,7 +199,7 @@ public final class Daemon {
     /// input and everything it changed, then the messages.
     /// `finishedJob` records the job whose end this input is, and which
     /// worker it ran on.
-    func apply(_ input: EngineInput, finishedJob: StoreChange.Job? = nil) throws {
+    func apply(_ input: EngineInput, finishedJob: JobRecord? = nil) throws {
         var next = engine
         let (commands, events) = next.apply(input, library: library)
         // A step that asked for nothing and changed nothing need not be
@@ -207,7 +207,7 @@ public final class Daemon {
         // still share their storage.
         if case .step = input, commands.isEmpty, next == engine { return }
         var touched = Set<IndividualID>(engine.individuals.count..<next.individuals.count)
-        var jobs: [StoreChange.Job] = finishedJob.map { [$0] } ?? []
+        var jobs: [JobRecord] = finishedJob.map { [$0] } ?? []
         for command in commands {
             let individual = switch command {
             case .generate(let request): request.child
@@ -215,11 +215,12 @@ public final class Daemon {
             }
             touched.insert(individual)
             let job = DaemonJob(command)
-            jobs.append(.init(id: job.id, kind: job.kind.rawValue, individual: individual, state: "queued"))
+            jobs.append(JobRecord(id: job.id, kind: job.record, individual: individual, state: .queued))
         }
         // What the worker reported beyond the outcome is kept with the
         // individual, but only for a result the engine took.
         var evidence: [IndividualID: StoreChange.Evidence] = [:]
+        var workers: [IndividualID: String] = [:]
         switch input {
         case .answer(let requestID, let outcome):
             if let child = engine.openRequests[requestID]?.child {
@@ -232,6 +233,7 @@ public final class Daemon {
                 let run = outcome.run
                 evidence[id] = StoreChange.Evidence(
                     metrics: run.metrics.isEmpty ? nil : run.metrics, logTail: run.logTail.isEmpty ? nil : run.logTail)
+                workers[id] = finishedJob?.worker
             }
         case .stop:
             touched.formUnion(next.individuals.indices.filter { next.individuals[$0].status != engine.individuals[$0].status })
@@ -243,9 +245,7 @@ public final class Daemon {
         try store.record(StoreChange(
             seq: seq, input: input, engine: next, individuals: touched.sorted().map { next.individuals[$0] },
             jobs: jobs,
-            workers: finishedJob.flatMap { job in
-                job.kind == WorkerKind.gpu.rawValue ? job.worker.map { [job.individual: $0] } : nil
-            } ?? [:],
+            workers: workers,
             events: events.map { (type: $0.name, body: $0.summary) }, evidence: evidence))
         engine = next
         for command in commands { submit(command) }
@@ -303,26 +303,22 @@ public final class Daemon {
         switch action {
         case .completed(let jobID, let payload, let worker, let peer):
             if let job = DaemonJob(id: jobID) {
-                try apply(job.input(for: payload), finishedJob: finished(job, state: "done", worker: worker))
+                try apply(job.input(for: payload), finishedJob: finished(job, state: .done, worker: worker))
             }
             broker.acknowledge(jobID: jobID, peer: peer)
         case .abandoned(let jobID, let reason):
             if let job = DaemonJob(id: jobID) {
-                try apply(job.failure(Failure(.abandoned, reason)), finishedJob: finished(job, state: "abandoned", worker: nil))
+                try apply(job.failure(Failure(.abandoned, reason)), finishedJob: finished(job, state: .abandoned, worker: nil))
             }
         case .progress(let jobID, let message):
             publish("progress", ["job": jobID, "message": message])
         case .workerJoined(let worker):
             log("worker \(worker.id) (\(worker.name), \(worker.kind.rawValue), \(worker.capabilities.slots) slot(s)) joined")
-            try store.saveWorker(
-                id: worker.id, name: worker.name, kind: worker.kind.rawValue, host: worker.host,
-                gpu: worker.capabilities.gpuName, slots: worker.capabilities.slots, state: "connected")
+            try store.save(record(of: worker, state: .connected))
             publish("worker-joined", ["worker": worker.id, "name": worker.name])
         case .workerLeft(let worker, let reason):
             log("worker \(worker.id) (\(worker.name)) left: \(reason)")
-            try store.saveWorker(
-                id: worker.id, name: worker.name, kind: worker.kind.rawValue, host: worker.host,
-                gpu: worker.capabilities.gpuName, slots: worker.capabilities.slots, state: "gone")
+            try store.save(record(of: worker, state: .gone))
             publish("worker-left", ["worker": worker.id, "reason": reason])
         case .send:
             break
@@ -330,12 +326,19 @@ public final class Daemon {
     }
 
     /// The record of a job that ended, before its result is applied.
-    func finished(_ job: DaemonJob, state: String, worker: String?) -> StoreChange.Job {
+    func finished(_ job: DaemonJob, state: JobRecord.State, worker: String?) -> JobRecord {
         let individual = switch job {
-        case .generate(let request): engine.openRequests[request]?.child ?? -1
-        case .evaluate(let id): id
+        case .generate(let request): engine.openRequests[request]?.child
+        case .evaluate(let id): engine.individuals.indices.contains(id) ? id : nil
         }
-        return StoreChange.Job(id: job.id, kind: job.kind.rawValue, individual: individual, state: state, worker: worker)
+        return JobRecord(id: job.id, kind: job.record, individual: individual, state: state, worker: worker)
+    }
+
+    func record(of worker: WorkerInfo, state: WorkerRecord.State) -> WorkerRecord {
+        WorkerRecord(
+            id: worker.id, name: worker.name, kind: worker.kind.rawValue, host: worker.host,
+            gpu: worker.capabilities.gpuName, slots: worker.capabilities.slots, state: state,
+            at: Date().timeIntervalSince1970)
     }
 
     static func encode<T: Encodable>(_ value: T) -> Data {

@@ -2,6 +2,7 @@ import Foundation
 import GEBus
 import GECore
 import GEProtocol
+import GEStore
 
 /// A job the daemon hands to the bus, named so that its id alone says what
 /// it is for: `r<request>` asks an LLM, `e<individual>` evaluates.
@@ -30,6 +31,14 @@ enum DaemonJob: Equatable {
         switch self {
         case .generate(let request): "r\(request)"
         case .evaluate(let individual): "e\(individual)"
+        }
+    }
+
+    /// The job's kind as the store records it.
+    var record: JobRecord.Kind {
+        switch self {
+        case .generate: .llm
+        case .evaluate: .gpu
         }
     }
 

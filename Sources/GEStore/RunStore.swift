@@ -48,59 +48,36 @@ public final class RunStore: Sendable {
     /// The run's settings, if a run was started in this database.
     public func settings() throws -> RunSettings? {
         try pool.read { db in
-            guard let row = try Row.fetchOne(
-                db, sql: "SELECT seedDirectory, seedName, configuration, rngSeed, seedGenome, seedManifest FROM run")
-            else {
-                return nil
-            }
+            guard let run = try RunRecord.fetchOne(db) else { return nil }
             let configuration: EngineConfig
             do {
-                configuration = try JSONDecoder().decode(EngineConfig.self, from: Data((row["configuration"] as String).utf8))
+                configuration = try JSONDecoder().decode(EngineConfig.self, from: Data(run.configuration.utf8))
             } catch {
                 throw StoreError.corrupt(path: path, "the run's configuration cannot be read (\(error))")
             }
             return RunSettings(
-                seedDirectory: row["seedDirectory"], seedName: row["seedName"], configuration: configuration,
-                rngSeed: UInt64(bitPattern: row["rngSeed"]), seedGenome: row["seedGenome"], seedManifest: row["seedManifest"])
+                seedDirectory: run.seedDirectory, seedName: run.seedName, configuration: configuration,
+                rngSeed: UInt64(bitPattern: run.rngSeed), seedGenome: run.seedGenome, seedManifest: run.seedManifest)
         }
     }
 
     /// Starts the run: its settings and the prompt templates it uses.
     public func createRun(_ settings: RunSettings, templates: [PromptTemplate]) throws {
-        let configuration = String(decoding: try JSONEncoder().encode(settings.configuration), as: UTF8.self)
         let now = Date().timeIntervalSince1970
+        let run = RunRecord(
+            createdAt: now, seedDirectory: settings.seedDirectory, seedName: settings.seedName,
+            configuration: Self.json(settings.configuration), rngSeed: Int64(bitPattern: settings.rngSeed),
+            seedGenome: settings.seedGenome, seedManifest: settings.seedManifest, updatedAt: now)
         try pool.write { db in
-            try db.execute(
-                sql: """
-                    INSERT INTO run (id, createdAt, seedDirectory, seedName, configuration, rngSeed, state, updatedAt,
-                        seedGenome, seedManifest)
-                    VALUES (1, ?, ?, ?, ?, ?, 'running', ?, ?, ?)
-                    """,
-                arguments: [now, settings.seedDirectory, settings.seedName, configuration,
-                            Int64(bitPattern: settings.rngSeed), now, settings.seedGenome, settings.seedManifest])
-            for template in templates {
-                try db.execute(
-                    sql: "INSERT INTO template (id, kind, category, persona, body, source, parentID) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    arguments: [template.id, template.kind.rawValue, template.category, template.persona, template.body,
-                                template.source, template.parentID])
-            }
+            try run.insert(db)
+            for template in templates { try TemplateRecord(template).insert(db) }
         }
     }
 
     /// The templates the run was started with.
     public func templates() throws -> [PromptTemplate] {
         try pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM template ORDER BY rowid").map { row in
-                let id: String = row["id"], kindName: String = row["kind"]
-                // A kind this version does not know (written by a newer ged, or
-                // edited by hand) must not quietly become a mutation template.
-                guard let kind = PromptKind(rawValue: kindName) else {
-                    throw StoreError.corrupt(path: path, "template \(id) has the unknown kind \"\(kindName)\"")
-                }
-                return try PromptTemplate(
-                    id: id, kind: kind, category: row["category"], persona: row["persona"], body: row["body"],
-                    source: row["source"], parentID: row["parentID"])
-            }
+            try TemplateRecord.order(sql: "rowid").fetchAll(db).map { try $0.template(databasePath: path) }
         }
     }
 
@@ -109,11 +86,11 @@ public final class RunStore: Sendable {
     /// the run summary, and event lines. Nothing that depends on it may be
     /// sent before this returns.
     public func record(_ change: StoreChange) throws {
-        let encoder = JSONEncoder()
-        let input = String(decoding: try encoder.encode(change.input), as: UTF8.self)
         let now = Date().timeIntervalSince1970
+        let body = String(decoding: try JSONEncoder().encode(change.input), as: UTF8.self)
+        let input = InputRecord(seq: change.seq, at: now, body: body)
         try pool.write { db in
-            try db.execute(sql: "INSERT INTO input (seq, at, body) VALUES (?, ?, ?)", arguments: [change.seq, now, input])
+            try input.insert(db)
             for individual in change.individuals {
                 let evidence = change.evidence[individual.id]
                 let row = IndividualRow(individual, worker: change.workers[individual.id], evidence: evidence, now: now)
@@ -125,27 +102,33 @@ public final class RunStore: Sendable {
                     try row.save(db)
                 }
             }
-            for job in change.jobs {
-                try db.execute(
-                    sql: """
-                        INSERT INTO job (id, kind, individual, state, worker, detail, createdAt, updatedAt)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                        ON CONFLICT(id) DO UPDATE SET state = excluded.state, worker = excluded.worker,
-                            detail = excluded.detail, updatedAt = excluded.updatedAt
-                        """,
-                    arguments: [job.id, job.kind, job.individual, job.state, job.worker, job.detail, now, now])
+            for var job in change.jobs {
+                job.updatedAt = now
+                if var existing = try JobRecord.fetchOne(db, key: job.id) {
+                    existing.state = job.state
+                    existing.worker = job.worker
+                    existing.detail = job.detail
+                    existing.updatedAt = now
+                    try existing.update(db)
+                } else {
+                    job.createdAt = now
+                    try job.insert(db)
+                }
             }
             let engine = change.engine
-            try db.execute(
-                sql: """
-                    UPDATE run SET state = ?, stopReason = ?, population = ?, archive = ?, hallOfFame = ?,
-                        evaluations = ?, generation = ?, updatedAt = ?
-                    """,
-                arguments: [engine.isFinished ? "finished" : "running", engine.stopReason,
-                            Self.json(engine.population), Self.json(engine.archive), Self.json(engine.hallOfFame.ids),
-                            engine.evaluationsCompleted, engine.generation, now])
+            try RunRecord.updateAll(db, [
+                RunRecord.Columns.state.set(to: engine.isFinished ? RunRecord.State.finished : .running),
+                RunRecord.Columns.stopReason.set(to: engine.stopReason),
+                RunRecord.Columns.population.set(to: Self.json(engine.population)),
+                RunRecord.Columns.archive.set(to: Self.json(engine.archive)),
+                RunRecord.Columns.hallOfFame.set(to: Self.json(engine.hallOfFame.ids)),
+                RunRecord.Columns.evaluations.set(to: engine.evaluationsCompleted),
+                RunRecord.Columns.generation.set(to: engine.generation),
+                RunRecord.Columns.updatedAt.set(to: now),
+            ])
             for event in change.events {
-                try db.execute(sql: "INSERT INTO event (at, type, body) VALUES (?, ?, ?)", arguments: [now, event.type, event.body])
+                var record = EventRecord(at: now, type: event.type, body: event.body)
+                try record.insert(db)
             }
         }
     }
@@ -153,47 +136,52 @@ public final class RunStore: Sendable {
     /// Stores the whole engine as it is after input `seq`, so a restart
     /// replays only what came after.
     public func saveSnapshot(_ engine: Engine, seq: Int) throws {
-        let data = try JSONEncoder().encode(engine)
+        let snapshot = SnapshotRecord(seq: seq, engine: try JSONEncoder().encode(engine))
         try pool.write { db in
-            try db.execute(sql: "INSERT OR REPLACE INTO snapshot (seq, engine) VALUES (?, ?)", arguments: [seq, data])
-            try db.execute(sql: "DELETE FROM snapshot WHERE seq < ?", arguments: [seq])
+            try snapshot.save(db)
+            try SnapshotRecord.filter(Column("seq") < seq).deleteAll(db)
         }
     }
 
     /// Every input of the run, in order.
     public func allInputs() throws -> [(seq: Int, input: EngineInput)] {
-        try pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT seq, body FROM input ORDER BY seq").map { row in
-                (seq: row["seq"] as Int, input: try JSONDecoder().decode(EngineInput.self, from: Data((row["body"] as String).utf8)))
-            }
-        }
+        try pool.read { db in try InputRecord.order(Column("seq")).fetchAll(db).map(decode) }
     }
 
     /// The newest snapshot and every input after it, in order.
     public func recovery() throws -> (snapshot: (seq: Int, engine: Engine)?, inputs: [(seq: Int, input: EngineInput)]) {
         try pool.read { db in
             var snapshot: (Int, Engine)?
-            if let row = try Row.fetchOne(db, sql: "SELECT seq, engine FROM snapshot ORDER BY seq DESC LIMIT 1") {
-                snapshot = (row["seq"], try JSONDecoder().decode(Engine.self, from: row["engine"] as Data))
+            if let record = try SnapshotRecord.order(Column("seq").desc).fetchOne(db) {
+                do {
+                    snapshot = (record.seq, try JSONDecoder().decode(Engine.self, from: record.engine))
+                } catch {
+                    throw StoreError.corrupt(path: path, "the snapshot after input \(record.seq) cannot be read (\(error))")
+                }
             }
-            let after = snapshot?.0 ?? 0
-            let inputs = try Row.fetchAll(db, sql: "SELECT seq, body FROM input WHERE seq > ? ORDER BY seq", arguments: [after])
-                .map { row in (seq: row["seq"] as Int, input: try JSONDecoder().decode(EngineInput.self, from: Data((row["body"] as String).utf8))) }
-            return (snapshot, inputs)
+            let inputs = try InputRecord.filter(Column("seq") > (snapshot?.0 ?? 0)).order(Column("seq")).fetchAll(db)
+            return (snapshot, try inputs.map(decode))
+        }
+    }
+
+    private func decode(_ record: InputRecord) throws -> (seq: Int, input: EngineInput) {
+        do {
+            return (record.seq, try JSONDecoder().decode(EngineInput.self, from: Data(record.body.utf8)))
+        } catch {
+            throw StoreError.corrupt(path: path, "input \(record.seq) cannot be read (\(error)); was it written by another version of ged?")
         }
     }
 
     /// Records a worker joining or leaving.
-    public func saveWorker(id: String, name: String, kind: String, host: String, gpu: String?, slots: Int, state: String) throws {
-        let now = Date().timeIntervalSince1970
+    public func save(_ worker: WorkerRecord) throws {
         try pool.write { db in
-            try db.execute(
-                sql: """
-                    INSERT INTO worker (id, name, kind, host, gpu, slots, state, firstSeen, lastSeen)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT(id) DO UPDATE SET state = excluded.state, lastSeen = excluded.lastSeen
-                    """,
-                arguments: [id, name, kind, host, gpu, slots, state, now, now])
+            if var existing = try WorkerRecord.fetchOne(db, key: worker.id) {
+                existing.state = worker.state
+                existing.lastSeen = worker.lastSeen
+                try existing.update(db)
+            } else {
+                try worker.insert(db)
+            }
         }
     }
 
@@ -203,36 +191,19 @@ public final class RunStore: Sendable {
     }
 
     static func json<T: Encodable>(_ value: T) -> String {
-        // Arrays of integers: encoding cannot fail.
+        // Ids, validated finite objectives, configurations and numbers decoded
+        // from JSON: encoding cannot fail.
         String(decoding: try! JSONEncoder().encode(value), as: UTF8.self)
     }
 }
 
 /// What one engine input changed, to be committed at once.
 public struct StoreChange: Sendable {
-    public struct Job: Sendable {
-        public var id: String
-        public var kind: String
-        public var individual: IndividualID
-        public var state: String
-        public var worker: String?
-        public var detail: String?
-
-        public init(id: String, kind: String, individual: IndividualID, state: String, worker: String? = nil, detail: String? = nil) {
-            self.id = id
-            self.kind = kind
-            self.individual = individual
-            self.state = state
-            self.worker = worker
-            self.detail = detail
-        }
-    }
-
     public var seq: Int
     public var input: EngineInput
     public var engine: Engine
     public var individuals: [Individual]
-    public var jobs: [Job]
+    public var jobs: [JobRecord]
     /// The worker that evaluated an individual, by id.
     public var workers: [IndividualID: String]
     public var events: [(type: String, body: String)]
@@ -253,7 +224,7 @@ public struct StoreChange: Sendable {
     }
 
     public init(
-        seq: Int, input: EngineInput, engine: Engine, individuals: [Individual], jobs: [Job] = [],
+        seq: Int, input: EngineInput, engine: Engine, individuals: [Individual], jobs: [JobRecord] = [],
         workers: [IndividualID: String] = [:], events: [(type: String, body: String)] = [],
         evidence: [IndividualID: Evidence] = [:]
     ) {

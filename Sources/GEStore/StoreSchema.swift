@@ -83,11 +83,31 @@ enum StoreSchema {
                 t.column("body", .text).notNull()
             }
         }
-        migrator.registerMigration("v2: failure kinds, evidence, a frozen seed") { db in
+        migrator.registerMigration("v2: failure kinds, evidence, a frozen seed, foreign keys") { db in
             try db.alter(table: "run") { t in
                 t.add(column: "seedGenome", .text)
                 t.add(column: "seedManifest", .text)
             }
+            // Jobs refer to their individual by a foreign key; "no individual"
+            // is NULL, not -1. SQLite adds foreign keys only by rebuilding.
+            try db.create(table: "newJob") { t in
+                t.column("id", .text).primaryKey()
+                t.column("kind", .text).notNull()
+                t.column("individual", .integer).references("individual", onDelete: .setNull)
+                t.column("state", .text).notNull()
+                t.column("worker", .text)
+                t.column("detail", .text)
+                t.column("createdAt", .double).notNull()
+                t.column("updatedAt", .double).notNull()
+            }
+            try db.execute(sql: """
+                INSERT INTO newJob SELECT id, kind,
+                    CASE WHEN individual IN (SELECT id FROM individual) THEN individual END,
+                    state, worker, detail, createdAt, updatedAt FROM job
+                """)
+            try db.drop(table: "job")
+            try db.rename(table: "newJob", to: "job")
+            try db.create(index: "job_individual", on: "job", columns: ["individual"])
             try db.alter(table: "individual") { t in
                 t.add(column: "failureKind", .text)
                 t.add(column: "failureExcerpt", .text)

@@ -1,0 +1,46 @@
+import GRDB
+
+/// A job handed to the bus: an LLM request or an evaluation, and how it ended.
+public struct JobRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "job"
+
+    /// Which kind of worker runs it.
+    public enum Kind: String, Codable, Sendable, DatabaseValueConvertible {
+        case llm, gpu
+    }
+
+    /// Where the job is.
+    public enum State: String, Codable, Sendable, DatabaseValueConvertible {
+        case queued
+        /// A worker's result was stored.
+        case done
+        /// Given up after its workers died too often.
+        case abandoned
+    }
+
+    public var id: String
+    public var kind: Kind
+    /// The individual it is for; `nil` when the daemon no longer knows it
+    /// (a result for a request that was already answered).
+    public var individual: Int?
+    public var state: State
+    /// The worker that returned the result.
+    public var worker: String?
+    public var detail: String?
+    public var createdAt: Double
+    public var updatedAt: Double
+
+    public init(
+        id: String, kind: Kind, individual: Int?, state: State, worker: String? = nil, detail: String? = nil,
+        at time: Double = 0
+    ) {
+        self.id = id
+        self.kind = kind
+        self.individual = individual
+        self.state = state
+        self.worker = worker
+        self.detail = detail
+        self.createdAt = time
+        self.updatedAt = time
+    }
+}
