@@ -4,138 +4,140 @@ import GECore
 import GEStore
 import Testing
 
-@Suite(.serialized) struct DaemonEndToEndTests {
-    @Test func aRunOf40EvaluationsCompletesWithANondominatedFrontAndFullLineage() throws {
-        let run = try LocalRun(budget: 40)
-        try run.startDaemon()
-        try run.startWorkers()
-        let finished = eventually(timeout: 180) { run.state()?["state"] as? String == "finished" }
-        #expect(finished, "\(run.daemonLog)")
-        let status = try #require(run.state())
-        #expect(status["evaluations"] as? Int == 40)
-
-        let all = try #require(try run.json("export") as? [[String: Any]])
-        let evaluated = all.filter { $0["objectives"] is [Double] }
-        #expect(evaluated.count >= 30, "most of the 40 evaluations succeed")
-        let front = try #require(try run.json("front") as? [[String: Any]])
-        #expect(!front.isEmpty)
-        let weights = [1.0, -1.0]
-        for member in front {
-            let point = Dominance.weighted([member["objectives"] as! [Double]], by: weights)[0]
-            for other in evaluated {
-                let otherPoint = Dominance.weighted([other["objectives"] as! [Double]], by: weights)[0]
-                #expect(!Dominance.dominates(otherPoint, point), "#\(other["id"]!) dominates front member #\(member["id"]!)")
-            }
-        }
-        let ids = Set(all.map { $0["id"] as! Int })
-        #expect(ids == Set(0..<all.count))
-        for individual in all where individual["id"] as! Int != 0 {
-            let parents = individual["parents"] as! [Int]
-            #expect(!parents.isEmpty && parents.allSatisfy(ids.contains), "#\(individual["id"]!) has lineage")
-        }
-        let csv = try run.gectl("export", "--format", "csv")
-        #expect(csv.stdout.split(separator: "\n").count == all.count + 1)
-
-        let show = try run.gectl("show", String(front[0]["id"] as! Int))
-        #expect(show.status == 0 && show.stdout.contains("made by:"))
-        let lineage = try run.gectl("lineage", String(front[0]["id"] as! Int))
-        #expect(lineage.stdout.split(separator: "\n").last?.hasPrefix("0 ") == true, "the lineage ends at the seed")
-        let plot = run.directory + "/front.svg"
-        #expect(try run.gectl("plot", "--output", plot).status == 0)
-        #expect(try String(contentsOfFile: plot, encoding: .utf8).contains("<polyline"))
-        let set = try run.gectl("config", "set", "variation.p_cx", "0.5")
-        #expect(set.status == 0 && set.stdout.contains("variation.p_cx"), "\(set.stderr)")
-        let settings = try #require(try run.json("config", "get") as? [[String: Any]])
-        #expect(settings.first { $0["key"] as? String == "variation.p_cx" }?["value"] as? String == "0.5")
-        let fixed = try run.gectl("config", "set", "evolution.population_size", "3")
-        #expect(fixed.status == 1 && fixed.stderr.contains("cannot change while a run exists"), "\(fixed.stderr)")
-        let hostile = try run.gectl("config", "set", "variation.p_cx", "nan")
-        #expect(hostile.status == 1 && hostile.stderr.contains("variation.p_cx: must be a number"), "\(hostile.stderr)")
-        let unknown = try run.gectl("config", "set", "colour", "blue")
-        #expect(unknown.status == 1 && unknown.stderr.contains("no setting colour"))
-        let missing = try run.gectl("show", "99999")
-        #expect(missing.status == 1 && missing.stderr.hasPrefix("gectl: no individual 99999"))
-
-        #expect(try run.gectl("stop").status == 0)
-        #expect(eventually(timeout: 10) { !(run.daemon?.isRunning ?? false) })
-        let unreachable = try run.gectl("status")
-        #expect(unreachable.status == 3 && unreachable.stderr.contains("cannot reach ged"))
-    }
-
-    @Test func killingTheDaemonAtAnyMomentLosesNothingAndTheRunFinishesItsBudget() throws {
-        let run = try LocalRun(budget: 40)
-        try run.startDaemon()
-        try run.startWorkers()
-        var rng = SystemRandomNumberGenerator()
-        for crash in 0..<4 {
-            #expect(eventually(timeout: 60) { (run.state()?["evaluations"] as? Int ?? 0) >= 4 * (crash + 1) }, "\(run.daemonLog)")
-            Thread.sleep(forTimeInterval: Double.random(in: 0.05...0.6, using: &rng))
-            let before = try evaluatedObjectives(run)
-            run.killDaemon()
+extension ProcessSuites {
+    @Suite(.serialized) struct DaemonEndToEndTests {
+        @Test func aRunOf40EvaluationsCompletesWithANondominatedFrontAndFullLineage() throws {
+            let run = try LocalRun(budget: 40)
             try run.startDaemon()
-            let after = try evaluatedObjectives(run)
-            for (id, objectives) in before {
-                #expect(after[id] == objectives, "#\(id) was evaluated before crash \(crash) and must survive it")
+            try run.startWorkers()
+            let finished = eventually(timeout: 180) { run.state()?["state"] as? String == "finished" }
+            #expect(finished, "\(run.daemonLog)")
+            let status = try #require(run.state())
+            #expect(status["evaluations"] as? Int == 40)
+
+            let all = try #require(try run.json("export") as? [[String: Any]])
+            let evaluated = all.filter { $0["objectives"] is [Double] }
+            #expect(evaluated.count >= 30, "most of the 40 evaluations succeed")
+            let front = try #require(try run.json("front") as? [[String: Any]])
+            #expect(!front.isEmpty)
+            let weights = [1.0, -1.0]
+            for member in front {
+                let point = Dominance.weighted([member["objectives"] as! [Double]], by: weights)[0]
+                for other in evaluated {
+                    let otherPoint = Dominance.weighted([other["objectives"] as! [Double]], by: weights)[0]
+                    #expect(!Dominance.dominates(otherPoint, point), "#\(other["id"]!) dominates front member #\(member["id"]!)")
+                }
             }
+            let ids = Set(all.map { $0["id"] as! Int })
+            #expect(ids == Set(0..<all.count))
+            for individual in all where individual["id"] as! Int != 0 {
+                let parents = individual["parents"] as! [Int]
+                #expect(!parents.isEmpty && parents.allSatisfy(ids.contains), "#\(individual["id"]!) has lineage")
+            }
+            let csv = try run.gectl("export", "--format", "csv")
+            #expect(csv.stdout.split(separator: "\n").count == all.count + 1)
+
+            let show = try run.gectl("show", String(front[0]["id"] as! Int))
+            #expect(show.status == 0 && show.stdout.contains("made by:"))
+            let lineage = try run.gectl("lineage", String(front[0]["id"] as! Int))
+            #expect(lineage.stdout.split(separator: "\n").last?.hasPrefix("0 ") == true, "the lineage ends at the seed")
+            let plot = run.directory + "/front.svg"
+            #expect(try run.gectl("plot", "--output", plot).status == 0)
+            #expect(try String(contentsOfFile: plot, encoding: .utf8).contains("<polyline"))
+            let set = try run.gectl("config", "set", "variation.p_cx", "0.5")
+            #expect(set.status == 0 && set.stdout.contains("variation.p_cx"), "\(set.stderr)")
+            let settings = try #require(try run.json("config", "get") as? [[String: Any]])
+            #expect(settings.first { $0["key"] as? String == "variation.p_cx" }?["value"] as? String == "0.5")
+            let fixed = try run.gectl("config", "set", "evolution.population_size", "3")
+            #expect(fixed.status == 1 && fixed.stderr.contains("cannot change while a run exists"), "\(fixed.stderr)")
+            let hostile = try run.gectl("config", "set", "variation.p_cx", "nan")
+            #expect(hostile.status == 1 && hostile.stderr.contains("variation.p_cx: must be a number"), "\(hostile.stderr)")
+            let unknown = try run.gectl("config", "set", "colour", "blue")
+            #expect(unknown.status == 1 && unknown.stderr.contains("no setting colour"))
+            let missing = try run.gectl("show", "99999")
+            #expect(missing.status == 1 && missing.stderr.hasPrefix("gectl: no individual 99999"))
+
+            #expect(try run.gectl("stop").status == 0)
+            #expect(eventually(timeout: 10) { !(run.daemon?.isRunning ?? false) })
+            let unreachable = try run.gectl("status")
+            #expect(unreachable.status == 3 && unreachable.stderr.contains("cannot reach ged"))
         }
-        #expect(eventually(timeout: 180) { run.state()?["state"] as? String == "finished" }, "\(run.daemonLog)")
-        #expect(run.state()?["evaluations"] as? Int == 40)
 
-        let store = try RunStore(path: run.database)
-        let evaluations = try store.allInputs().compactMap { record -> IndividualID? in
-            if case .evaluation(let id, _) = record.input { id } else { nil }
+        @Test func killingTheDaemonAtAnyMomentLosesNothingAndTheRunFinishesItsBudget() throws {
+            let run = try LocalRun(budget: 40)
+            try run.startDaemon()
+            try run.startWorkers()
+            var rng = SystemRandomNumberGenerator()
+            for crash in 0..<4 {
+                #expect(eventually(timeout: 60) { (run.state()?["evaluations"] as? Int ?? 0) >= 4 * (crash + 1) }, "\(run.daemonLog)")
+                Thread.sleep(forTimeInterval: Double.random(in: 0.05...0.6, using: &rng))
+                let before = try evaluatedObjectives(run)
+                run.killDaemon()
+                try run.startDaemon()
+                let after = try evaluatedObjectives(run)
+                for (id, objectives) in before {
+                    #expect(after[id] == objectives, "#\(id) was evaluated before crash \(crash) and must survive it")
+                }
+            }
+            #expect(eventually(timeout: 180) { run.state()?["state"] as? String == "finished" }, "\(run.daemonLog)")
+            #expect(run.state()?["evaluations"] as? Int == 40)
+
+            let store = try RunStore(path: run.database)
+            let evaluations = try store.allInputs().compactMap { record -> IndividualID? in
+                if case .evaluation(let id, _) = record.input { id } else { nil }
+            }
+            #expect(evaluations.count == 40, "every evaluation was recorded once")
+            #expect(Set(evaluations).count == evaluations.count, "no individual was evaluated twice")
+            let rows = try store.individuals()
+            let evaluatedIDs = Set(evaluations)
+            #expect(rows.filter { evaluatedIDs.contains($0.id) }.allSatisfy { $0.status == "evaluated" || $0.status == "failed" })
+            #expect(rows.filter { $0.status == "evaluated" }.allSatisfy { evaluatedIDs.contains($0.id) })
+            _ = try run.gectl("stop")
         }
-        #expect(evaluations.count == 40, "every evaluation was recorded once")
-        #expect(Set(evaluations).count == evaluations.count, "no individual was evaluated twice")
-        let rows = try store.individuals()
-        let evaluatedIDs = Set(evaluations)
-        #expect(rows.filter { evaluatedIDs.contains($0.id) }.allSatisfy { $0.status == "evaluated" || $0.status == "failed" })
-        #expect(rows.filter { $0.status == "evaluated" }.allSatisfy { evaluatedIDs.contains($0.id) })
-        _ = try run.gectl("stop")
-    }
 
-    @Test func aWorkerAttachedMidRunGetsWorkAndADrainedWorkerFinishesAndLeaves() throws {
-        let run = try LocalRun(budget: 30)
-        try run.startDaemon()
-        try run.startWorkers(llm: 1, gpu: 1)
-        #expect(eventually(timeout: 60) { (run.state()?["evaluations"] as? Int ?? 0) >= 3 }, "\(run.daemonLog)")
-        try run.startWorkers(llm: 0, gpu: 1, firstGPU: 1)
-        func worker(_ name: String) -> [String: Any]? {
-            ((try? run.json("workers")) as? [[String: Any]])?.first { $0["name"] as? String == name }
+        @Test func aWorkerAttachedMidRunGetsWorkAndADrainedWorkerFinishesAndLeaves() throws {
+            let run = try LocalRun(budget: 30)
+            try run.startDaemon()
+            try run.startWorkers(llm: 1, gpu: 1)
+            #expect(eventually(timeout: 60) { (run.state()?["evaluations"] as? Int ?? 0) >= 3 }, "\(run.daemonLog)")
+            try run.startWorkers(llm: 0, gpu: 1, firstGPU: 1)
+            func worker(_ name: String) -> [String: Any]? {
+                ((try? run.json("workers")) as? [[String: Any]])?.first { $0["name"] as? String == name }
+            }
+            #expect(eventually(timeout: 10) { worker("cpu1") != nil })
+            let joined = Date()
+            #expect(eventually(timeout: 10) { (worker("cpu1")?["running"] as? Int ?? 0) > 0 })
+            #expect(Date().timeIntervalSince(joined) < 5, "the new worker got work soon after joining")
+
+            let drain = try run.gectl("drain", "cpu0")
+            #expect(drain.status == 0, "\(drain.stderr)")
+            let drained = run.workers[1]
+            #expect(eventually(timeout: 30) { !drained.isRunning }, "the drained worker finished its job and exited")
+            #expect(drained.terminationStatus == 0)
+            #expect(eventually(timeout: 120) { run.state()?["state"] as? String == "finished" }, "\(run.daemonLog)")
+            #expect(worker("cpu0") == nil)
+            _ = try run.gectl("stop")
         }
-        #expect(eventually(timeout: 10) { worker("cpu1") != nil })
-        let joined = Date()
-        #expect(eventually(timeout: 10) { (worker("cpu1")?["running"] as? Int ?? 0) > 0 })
-        #expect(Date().timeIntervalSince(joined) < 1.5, "the new worker got work soon after joining")
 
-        let drain = try run.gectl("drain", "cpu0")
-        #expect(drain.status == 0, "\(drain.stderr)")
-        let drained = run.workers[1]
-        #expect(eventually(timeout: 30) { !drained.isRunning }, "the drained worker finished its job and exited")
-        #expect(drained.terminationStatus == 0)
-        #expect(eventually(timeout: 120) { run.state()?["state"] as? String == "finished" }, "\(run.daemonLog)")
-        #expect(worker("cpu0") == nil)
-        _ = try run.gectl("stop")
-    }
-
-    @Test func aSecondDaemonOnTheSameStateDirectoryIsRefused() throws {
-        let run = try LocalRun(budget: 4)
-        try run.startDaemon()
-        let second = try ProcessRunner.run("ged", ["--config", run.directory + "/ged.toml"])
-        #expect(second.status != 0)
-        #expect(second.stderr == "Error: another ged is running with the state directory \(run.directory)/state; stop it or use another --state-dir\n")
-        #expect(try run.gectl("status").status == 0, "the first daemon still answers")
-        _ = try run.gectl("stop")
-    }
-
-    /// Objectives of every evaluated individual, from the daemon.
-    func evaluatedObjectives(_ run: LocalRun) throws -> [Int: [Double]] {
-        guard eventually(timeout: 20, { run.state() != nil }) else { return [:] }
-        let all = try run.json("export") as? [[String: Any]] ?? []
-        var result: [Int: [Double]] = [:]
-        for individual in all {
-            if let objectives = individual["objectives"] as? [Double] { result[individual["id"] as! Int] = objectives }
+        @Test func aSecondDaemonOnTheSameStateDirectoryIsRefused() throws {
+            let run = try LocalRun(budget: 4)
+            try run.startDaemon()
+            let second = try ProcessRunner.run("ged", ["--config", run.directory + "/ged.toml"])
+            #expect(second.status != 0)
+            #expect(second.stderr == "Error: another ged is running with the state directory \(run.directory)/state; stop it or use another --state-dir\n")
+            #expect(try run.gectl("status").status == 0, "the first daemon still answers")
+            _ = try run.gectl("stop")
         }
-        return result
+
+        /// Objectives of every evaluated individual, from the daemon.
+        func evaluatedObjectives(_ run: LocalRun) throws -> [Int: [Double]] {
+            guard eventually(timeout: 20, { run.state() != nil }) else { return [:] }
+            let all = try run.json("export") as? [[String: Any]] ?? []
+            var result: [Int: [Double]] = [:]
+            for individual in all {
+                if let objectives = individual["objectives"] as? [Double] { result[individual["id"] as! Int] = objectives }
+            }
+            return result
+        }
     }
 }

@@ -9,7 +9,7 @@ final class LocalRun {
     static let seeds = repository.appendingPathComponent("Tests/GETrainingTests/Fixtures/seeds").path
 
     let directory: String
-    let port = Int.random(in: 20_000..<45_000)
+    let port = freePort()
     private(set) var daemon: Process?
     private(set) var workers: [Process] = []
     private(set) var daemonLogs: [String] = []
@@ -33,7 +33,7 @@ final class LocalRun {
             work = "tcp://127.0.0.1:\(port)"
             control = "ipc://\(directory)/control.sock"
             events = "ipc://\(directory)/events.sock"
-            heartbeat_seconds = 0.3
+            heartbeat_seconds = \(testHeartbeat)
             """
         try config.write(toFile: directory + "/ged.toml", atomically: true, encoding: .utf8)
     }

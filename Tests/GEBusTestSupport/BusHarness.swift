@@ -116,8 +116,31 @@ public struct HarnessError: Error, CustomStringConvertible {
     public var description: String { message }
 }
 
+/// The heartbeat interval tests use: long enough that a worker thread starved
+/// for a second on a loaded 2-core machine is not declared dead.
+public let testHeartbeat = 1.0
+
+/// A TCP port on 127.0.0.1 that was free a moment ago (bound to port 0 and
+/// released), so parallel runs do not collide on a guessed number.
+public func freePort() -> Int {
+    let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(descriptor) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafeMutablePointer(to: &address) { pointer in
+        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { generic in
+            bind(descriptor, generic, length) == 0 && getsockname(descriptor, generic, &length) == 0
+        }
+    }
+    precondition(bound, "cannot bind a TCP socket on 127.0.0.1")
+    return Int(UInt16(bigEndian: address.sin_port))
+}
+
 /// Waits until `condition` holds, checking every 5 ms; false on timeout.
-public func eventually(timeout: Double = 10, _ condition: () -> Bool) -> Bool {
+/// Deadlines are generous: they bound a hang, they do not measure speed.
+public func eventually(timeout: Double = 30, _ condition: () -> Bool) -> Bool {
     let deadline = Date().addingTimeInterval(timeout)
     while Date() < deadline {
         if condition() { return true }
@@ -168,7 +191,7 @@ public final class WorkerHarness: Sendable {
             endpoint: endpoint,
             hello: Hello(kind: kind, name: name, host: "localhost", capabilities: WorkerCapabilities(slots: slots)),
             curve: curve)
-        config.heartbeatInterval = 0.2
+        config.heartbeatInterval = testHeartbeat
         config.exitWhenDrained = exitWhenDrained
         let client = try WorkerClient(context: context, config: config, executor: executor)
         control = client.control

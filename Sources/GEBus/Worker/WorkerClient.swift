@@ -114,7 +114,10 @@ public final class WorkerClient {
         welcomed = false
         lastHeard = clock.now
         var hello = config.hello
-        hello.running = running.sorted()
+        // Jobs whose results wait for an ACK are still this worker's: listed,
+        // the daemon does not hand them to anyone else meanwhile (and counts
+        // their slots as taken until the resent results arrive).
+        hello.running = running.union(held.map(\.jobID)).sorted()
         send(.hello(hello))
     }
 
@@ -161,7 +164,11 @@ public final class WorkerClient {
             reconnectAttempts = 0
             config.heartbeatInterval = Double(welcome.heartbeatMilliseconds) / 1000
             log("joined the daemon as \(welcome.workerID)")
-            for result in held { send(.result(jobID: result.jobID, payload: result.payload)) }
+            for result in held {
+                send(.result(jobID: result.jobID, payload: result.payload))
+                // The hello counted this slot as taken; the result frees it.
+                if !draining { send(.ready(credit: 1)) }
+            }
         case .job(let job):
             guard !running.contains(job.id) else { return }
             running.insert(job.id)
