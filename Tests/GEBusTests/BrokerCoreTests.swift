@@ -127,4 +127,15 @@ import Testing
         #expect(broker.tick(now: 1.0).contains(.send(to: llm, .heartbeat)))
         #expect(!broker.tick(now: 1.5).contains(.send(to: llm, .heartbeat)))
     }
+
+    @Test func creditNeverExceedsTheFreeSlotsHoweverOftenAPeerIsReady() {
+        var broker = BrokerCore()
+        _ = broker.receive(hello(.gpu, slots: 2), from: gpuA, now: 0)
+        for _ in 0..<1000 { _ = broker.receive(.ready(credit: 1024), from: gpuA, now: 0) }
+        #expect(broker.workers[gpuA]?.credit == 2)
+        for index in 0..<5 { _ = broker.submit(id: "t\(index)", kind: .gpu, payload: Data()) }
+        #expect(broker.workers[gpuA]?.running.count == 2, "two slots, two jobs")
+        _ = broker.receive(.ready(credit: 1024), from: gpuA, now: 0)
+        #expect(broker.workers[gpuA]?.running.count == 2 && broker.workers[gpuA]?.credit == 0)
+    }
 }

@@ -57,4 +57,39 @@ import Testing
         }
         #expect(throws: ProtocolError.self) { try codec.decode([Data("{\"v\":\"1\"}".utf8)]) }
     }
+
+    /// Values a hostile or buggy peer may send: each refused at decode, so
+    /// nothing downstream can overflow or flood.
+    @Test(arguments: [
+        (#"{"v":1,"type":"ready","credit":9223372036854775807}"#, "credit"),
+        (#"{"v":1,"type":"ready","credit":-1}"#, "credit"),
+        (#"{"v":1,"type":"hello","hello":{"kind":"gpu","name":"n","host":"h","running":[],"capabilities":{"slots":-9223372036854775808}}}"#, "slots"),
+        (#"{"v":1,"type":"hello","hello":{"kind":"gpu","name":"n","host":"h","running":[],"capabilities":{"slots":9223372036854775807}}}"#, "slots"),
+        (#"{"v":1,"type":"hello","hello":{"kind":"gpu","name":"n","host":"h","running":["a","b"],"capabilities":{"slots":1}}}"#, "running"),
+        (#"{"v":1,"type":"welcome","welcome":{"workerID":"w","heartbeatMilliseconds":9223372036854775807}}"#, "heartbeatMilliseconds"),
+        (#"{"v":1,"type":"job","id":"j","kind":"gpu","attempt":-5}"#, "attempt"),
+    ])
+    func outOfRangeNumbersAreRefused(header: String, field: String) {
+        #expect {
+            try WireCodec().decode([Data(header.utf8), Data()])
+        } throws: { error in
+            if case .outOfRange(_, let refused, _) = error as? ProtocolError { refused == field } else { false }
+        }
+    }
+
+    @Test func oversizedStringsAreRefusedAndNeverEchoedWhole() {
+        let long = String(repeating: "x", count: 1 << 20)
+        let hello = Hello(kind: .gpu, name: long, host: "h", capabilities: WorkerCapabilities(slots: 1))
+        #expect(throws: ProtocolError.outOfRange(type: "hello", field: "name", rule: "at most 256 bytes")) {
+            try WireCodec().decode(WireCodec().encode(.hello(hello)))
+        }
+        #expect(throws: ProtocolError.self) { try WireCodec().decode(WireCodec().encode(.progress(jobID: "j", message: long))) }
+        #expect(throws: ProtocolError.self) { try WireCodec().decode(WireCodec().encode(.ack(jobID: long))) }
+        do {
+            _ = try WireCodec().decode([Data("{\"v\":1,\"type\":\"\(long)\"}".utf8)])
+            Issue.record("an unknown type must be refused")
+        } catch {
+            #expect("\(error)".utf8.count < 200, "the error quotes at most a prefix of the type")
+        }
+    }
 }

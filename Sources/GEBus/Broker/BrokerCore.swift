@@ -110,7 +110,11 @@ public struct BrokerCore: Sendable {
         workers[identity]!.lastHeard = now
         switch message {
         case .ready(let credit):
-            workers[identity]!.credit += max(0, credit)
+            // Credit never exceeds the free slots the worker declared, however
+            // often or however much a peer grants (the codec bounds `credit`).
+            let worker = workers[identity]!
+            let room = max(0, worker.capabilities.slots - worker.running.count)
+            workers[identity]!.credit = min(room, worker.credit + min(max(0, credit), room))
             return dispatch()
         case .result(let jobID, let payload):
             return complete(jobID, payload: payload, from: identity)

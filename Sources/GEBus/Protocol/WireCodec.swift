@@ -14,6 +14,21 @@ public struct WireCodec: Sendable {
         self.maximumMessageBytes = maximumMessageBytes
     }
 
+    /// Bounds on what a peer may claim; anything outside is a `ProtocolError`,
+    /// so no value from the wire can overflow arithmetic or flood a log.
+    public enum Limits {
+        /// Jobs one worker may run at once.
+        public static let slots = 1...1024
+        /// Names, hosts, GPU names.
+        public static let nameBytes = 256
+        /// Job ids.
+        public static let idBytes = 128
+        /// Progress lines and goodbye reasons.
+        public static let messageBytes = 4096
+        public static let heartbeatMilliseconds = 1...3_600_000
+        public static let attempts = 0...1_000_000
+    }
+
     struct Header: Codable {
         var v: Int
         var type: String
@@ -72,23 +87,55 @@ public struct WireCodec: Sendable {
             guard let value else { throw .missingField(type: header.type, field: field) }
             return value
         }
+        func check(_ holds: Bool, _ field: String, _ rule: String) throws(ProtocolError) {
+            guard holds else { throw .outOfRange(type: header.type, field: field, rule: rule) }
+        }
+        func text(_ value: String?, _ field: String, limit: Int) throws(ProtocolError) -> String {
+            let value = try require(value, field)
+            try check(value.utf8.count <= limit, field, "at most \(limit) bytes")
+            return value
+        }
         switch header.type {
-        case "hello": return .hello(try require(header.hello, "hello"))
-        case "welcome": return .welcome(try require(header.welcome, "welcome"))
-        case "ready": return .ready(credit: try require(header.credit, "credit"))
+        case "hello":
+            let hello = try require(header.hello, "hello")
+            let slots = hello.capabilities.slots
+            try check(Limits.slots.contains(slots), "slots", "\(Limits.slots.lowerBound)…\(Limits.slots.upperBound)")
+            try check(hello.running.count <= slots, "running", "at most slots (\(slots)) job ids")
+            try check(hello.running.allSatisfy { $0.utf8.count <= Limits.idBytes }, "running", "ids of at most \(Limits.idBytes) bytes")
+            _ = try text(hello.name, "name", limit: Limits.nameBytes)
+            _ = try text(hello.host, "host", limit: Limits.nameBytes)
+            try check((hello.capabilities.gpuName?.utf8.count ?? 0) <= Limits.nameBytes, "gpuName", "at most \(Limits.nameBytes) bytes")
+            return .hello(hello)
+        case "welcome":
+            let welcome = try require(header.welcome, "welcome")
+            _ = try text(welcome.workerID, "workerID", limit: Limits.nameBytes)
+            try check(Limits.heartbeatMilliseconds.contains(welcome.heartbeatMilliseconds), "heartbeatMilliseconds",
+                      "\(Limits.heartbeatMilliseconds.lowerBound)…\(Limits.heartbeatMilliseconds.upperBound)")
+            return .welcome(welcome)
+        case "ready":
+            let credit = try require(header.credit, "credit")
+            try check(Limits.slots.contains(credit), "credit", "\(Limits.slots.lowerBound)…\(Limits.slots.upperBound)")
+            return .ready(credit: credit)
         case "job":
+            let attempt = try require(header.attempt, "attempt")
+            try check(Limits.attempts.contains(attempt), "attempt", "\(Limits.attempts.lowerBound)…\(Limits.attempts.upperBound)")
             return .job(JobAssignment(
-                id: try require(header.id, "id"), kind: try require(header.kind, "kind"),
-                attempt: try require(header.attempt, "attempt"), payload: try require(body, "body frame")))
+                id: try text(header.id, "id", limit: Limits.idBytes), kind: try require(header.kind, "kind"),
+                attempt: attempt, payload: try require(body, "body frame")))
         case "progress":
-            return .progress(jobID: try require(header.id, "id"), message: try require(header.message, "message"))
-        case "result": return .result(jobID: try require(header.id, "id"), payload: try require(body, "body frame"))
-        case "ack": return .ack(jobID: try require(header.id, "id"))
+            return .progress(
+                jobID: try text(header.id, "id", limit: Limits.idBytes),
+                message: try text(header.message, "message", limit: Limits.messageBytes))
+        case "result":
+            return .result(jobID: try text(header.id, "id", limit: Limits.idBytes), payload: try require(body, "body frame"))
+        case "ack": return .ack(jobID: try text(header.id, "id", limit: Limits.idBytes))
         case "heartbeat": return .heartbeat
-        case "cancel": return .cancel(jobID: try require(header.id, "id"))
+        case "cancel": return .cancel(jobID: try text(header.id, "id", limit: Limits.idBytes))
         case "drain": return .drain
-        case "bye": return .bye(reason: header.message ?? "", retry: header.retry ?? false)
-        default: throw .unknownType(header.type)
+        case "bye":
+            return .bye(reason: try text(header.message ?? "", "message", limit: Limits.messageBytes), retry: header.retry ?? false)
+        default:
+            throw .unknownType(String(header.type.prefix(64)))
         }
     }
 }
@@ -101,6 +148,8 @@ public enum ProtocolError: Error, Equatable, CustomStringConvertible {
     case unsupportedVersion(Int)
     case unknownType(String)
     case missingField(type: String, field: String)
+    /// A value outside what the protocol allows.
+    case outOfRange(type: String, field: String, rule: String)
 
     public var description: String {
         switch self {
@@ -111,6 +160,7 @@ public enum ProtocolError: Error, Equatable, CustomStringConvertible {
             "protocol version \(version) is not supported; this build speaks version \(busProtocolVersion)"
         case .unknownType(let type): "unknown message type '\(type)'"
         case .missingField(let type, let field): "\(type) message lacks its \(field)"
+        case .outOfRange(let type, let field, let rule): "\(type) message has a \(field) outside the protocol's bounds (\(rule))"
         }
     }
 }

@@ -13,7 +13,9 @@ extension Engine {
             room -= 1
         }
         guard initialCreated >= config.initialPopulation else { return }
-        let target = evaluationSlots + config.lookahead
+        // Saturating: slot counts come from workers' claims.
+        let (sum, overflow) = evaluationSlots.addingReportingOverflow(config.lookahead)
+        let target = overflow ? Int.max : sum
         while room > 0, mayCreate, pipelineSize < target {
             if population.isEmpty {
                 // Nothing to breed from yet. Wait for evaluations in flight;
