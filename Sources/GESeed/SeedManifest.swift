@@ -30,6 +30,16 @@ import TOMLKit
 ///     name = "accuracy"
 ///     key = "test_accuracy"             # key in the result file
 ///     direction = "maximize"            # or "minimize"
+///     from = "result"                   # or "screen": the worker's trusted screen step
+///
+///     [limits]                          # per job; all optional (worker flags may lower them)
+///     memory_mb = 8192                  # address space of CPU jobs
+///     processes = 512                   # processes and threads
+///     disk_mb = 4096                    # the job folder, checked while it runs
+///     tmp_mb = 1024                     # the private /tmp and /dev/shm, each
+///
+///     [seed] may also name `environment = ["VAR", ...]`: variables of the
+///     worker's environment the job receives (nothing else is passed).
 public struct SeedManifest: Sendable, Equatable {
     public struct Command: Sendable, Equatable {
         /// A shell command with `{placeholders}`.
@@ -43,6 +53,17 @@ public struct SeedManifest: Sendable, Equatable {
         /// The key of the value in the result file.
         public var key: String
         public var maximize: Bool
+        /// Whether the value comes from the screen step, which ends before
+        /// the training process (and anything it might forge) starts.
+        public var fromScreen = false
+    }
+
+    /// Per-job resource limits the seed asks for; `nil`: the worker's default.
+    public struct Limits: Sendable, Equatable {
+        public var memoryMB: Int?
+        public var processes: Int?
+        public var diskMB: Int?
+        public var tmpMB: Int?
     }
 
     public var name: String
@@ -59,6 +80,9 @@ public struct SeedManifest: Sendable, Equatable {
     /// The file the train command writes its result to.
     public var resultFile: String
     public var objectives: [Objective]
+    public var limits = Limits()
+    /// Names of worker environment variables the job receives.
+    public var environment: [String] = []
     /// The text of `seed.toml` itself, so a run can keep the manifest it was
     /// created with.
     public var text = ""
@@ -127,11 +151,11 @@ struct ManifestReader {
     }
 
     func read(_ root: TOMLTable) throws(SeedManifestError) -> SeedManifest {
-        try toml.allowOnly(["seed", "screen", "train", "objectives"], in: root, prefix: "")
+        try toml.allowOnly(["seed", "screen", "train", "objectives", "limits"], in: root, prefix: "")
         let seed = try table(root, "seed")
         let screen = try table(root, "screen")
         let train = try table(root, "train")
-        try toml.allowOnly(["name", "genome", "marker", "required_symbols"], in: seed, prefix: "seed.")
+        try toml.allowOnly(["name", "genome", "marker", "required_symbols", "environment"], in: seed, prefix: "seed.")
         try toml.allowOnly(["command", "timeout"], in: screen, prefix: "screen.")
         try toml.allowOnly(["command", "timeout", "epochs", "data", "result"], in: train, prefix: "train.")
         let genome = try required(toml.string(seed, "genome", prefix: "seed."), "seed.genome")
@@ -143,7 +167,7 @@ struct ManifestReader {
         guard let objectives = root["objectives"]?.array, !objectives.isEmpty else {
             throw fail("objectives", "add at least one [[objectives]] table with name, key and direction")
         }
-        return SeedManifest(
+        var manifest = SeedManifest(
             name: try toml.string(seed, "name", prefix: "seed.") ?? folder.lastPathComponent,
             directory: folder, genomeFile: genome,
             marker: try toml.string(seed, "marker", prefix: "seed.") ?? Genome.defaultMarker,
@@ -154,12 +178,29 @@ struct ManifestReader {
             objectives: try objectives.enumerated().map { (index, value) throws(SeedManifestError) in
                 try objective(value, key: "objectives[\(index)]")
             })
+        manifest.environment = try toml.strings(seed, "environment", prefix: "seed.") ?? []
+        if let limits = try toml.table(root, "limits") {
+            try toml.allowOnly(["memory_mb", "processes", "disk_mb", "tmp_mb"], in: limits, prefix: "limits.")
+            func positive(_ key: String) throws(SeedManifestError) -> Int? {
+                guard let value = try toml.int(limits, key, prefix: "limits.") else { return nil }
+                guard (1...1 << 40).contains(value) else { throw fail("limits." + key, "must be a positive integer, got \(value)") }
+                return value
+            }
+            manifest.limits = SeedManifest.Limits(
+                memoryMB: try positive("memory_mb"), processes: try positive("processes"), diskMB: try positive("disk_mb"),
+                tmpMB: try positive("tmp_mb"))
+        }
+        return manifest
     }
 
     func objective(_ value: any TOMLValueConvertible, key: String) throws(SeedManifestError) -> SeedManifest.Objective {
         guard let table = value.table else { throw fail(key, "must be a table with name, key and direction") }
         let prefix = key + "."
-        try toml.allowOnly(["name", "key", "direction"], in: table, prefix: prefix)
+        try toml.allowOnly(["name", "key", "direction", "from"], in: table, prefix: prefix)
+        let from = try toml.string(table, "from", prefix: prefix) ?? "result"
+        guard ["result", "screen"].contains(from) else {
+            throw fail(prefix + "from", "must be \"result\" or \"screen\", got \"\(from)\"")
+        }
         let direction = try required(toml.string(table, "direction", prefix: prefix), prefix + "direction")
         guard ["maximize", "minimize"].contains(direction) else {
             throw fail(prefix + "direction", "must be \"maximize\" or \"minimize\", got \"\(direction)\"")
@@ -167,7 +208,7 @@ struct ManifestReader {
         return SeedManifest.Objective(
             name: try required(toml.string(table, "name", prefix: prefix), prefix + "name"),
             key: try required(toml.string(table, "key", prefix: prefix), prefix + "key"),
-            maximize: direction == "maximize")
+            maximize: direction == "maximize", fromScreen: from == "screen")
     }
 
     func command(_ table: TOMLTable, _ prefix: String) throws(SeedManifestError) -> SeedManifest.Command {

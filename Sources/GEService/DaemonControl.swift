@@ -102,7 +102,8 @@ extension Daemon {
             WorkerReport(
                 id: worker.id, name: worker.name, kind: worker.kind.rawValue, host: worker.host,
                 gpu: worker.capabilities.gpuName, slots: worker.capabilities.slots, running: worker.running.count,
-                draining: worker.draining, secondsSinceHeard: now - worker.lastHeard)
+                draining: worker.draining, secondsSinceHeard: now - worker.lastHeard,
+                sandboxed: worker.capabilities.sandboxed)
         }
     }
 

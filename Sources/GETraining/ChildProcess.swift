@@ -11,6 +11,8 @@ public final class ChildProcess: @unchecked Sendable {
         case signalled(Int32)
         case timedOut
         case cancelled
+        /// Stopped because its folder grew past its cap.
+        case overDisk(limit: Int)
     }
 
     public let pid: pid_t

@@ -1,3 +1,4 @@
+import Foundation
 import GECore
 
 /// Names why a screen or training run failed, from how it ended and its log.
@@ -6,9 +7,13 @@ public enum FailureClassifier {
         switch ending {
         case .timedOut: return .timeout
         case .cancelled: return .cancelled
+        case .overDisk: return .disk
         case .exited, .signalled: break
         }
         let text = log.lowercased()
+        let memorySigns = ["memoryerror", "cannot allocate memory", "std::bad_alloc", "out of memory", "oom-kill"]
+        if memorySigns.contains(where: text.contains) { return .oom }
+        if text.contains("file too large") || text.contains("no space left on device") { return .disk }
         if text.contains("syntaxerror") || text.contains("indentationerror") || text.contains("taberror") {
             return .syntax
         }
@@ -30,7 +35,11 @@ public enum FailureClassifier {
         switch ending {
         case .timedOut: return "\(phase) exceeded its \(Int(timeout)) s limit and was killed"
         case .cancelled: return "\(phase) was cancelled"
-        case .signalled(let signal): return "\(phase) was killed by signal \(signal)"
+        case .overDisk(let limit): return "\(phase) wrote more than its \(limit >> 20) MB to its job folder and was stopped"
+        case .signalled(let signal):
+            if signal == SIGXCPU { return "\(phase) used up its CPU time and was killed" }
+            if signal == SIGXFSZ { return "\(phase) wrote a file larger than its limit and was killed" }
+            return "\(phase) was killed by signal \(signal)"
         case .exited(let status):
             let lines = log.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
             if let error = lines.last(where: { $0.range(of: #"^[A-Za-z_.]*(Error|Exception)\b"#, options: .regularExpression) != nil }) {

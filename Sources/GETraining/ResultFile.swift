@@ -10,8 +10,18 @@ public enum ResultFile {
         case missingKey(String)
     }
 
+    /// The largest result file read, and the most values taken from it:
+    /// generated code writes it, so it may be anything.
+    static let maximumBytes = 1 << 20
+    static let maximumValues = 10_000
+
     /// Every numeric value of the file at `path` (nested keys joined by dots).
     public static func metrics(at path: String) throws(Problem) -> [String: Double] {
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path) else { throw .missing }
+        let size = (attributes[.size] as? NSNumber)?.intValue ?? 0
+        guard attributes[.type] as? FileAttributeType == .typeRegular, size <= maximumBytes else {
+            throw .unreadable("not a regular file of at most \(maximumBytes) bytes (\(size) bytes)")
+        }
         guard let data = FileManager.default.contents(atPath: path) else { throw .missing }
         let text = String(decoding: data, as: UTF8.self)
         guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
@@ -24,11 +34,13 @@ public enum ResultFile {
         return metrics
     }
 
-    /// The objective values named by the manifest, in its order.
+    /// The objective values named by the manifest, in its order; those the
+    /// manifest takes `from = "screen"` are the screen's (`screen.<key>`).
     public static func objectives(_ metrics: [String: Double], manifest: SeedManifest) throws(Problem) -> [Double] {
         var values: [Double] = []
         for objective in manifest.objectives {
-            guard let value = metrics[objective.key] else { throw .missingKey(objective.key) }
+            let key = objective.fromScreen ? "screen." + objective.key : objective.key
+            guard let value = metrics[key] else { throw .missingKey(key) }
             guard value.isFinite else { throw .notFinite(key: objective.key) }
             values.append(value)
         }
@@ -36,7 +48,7 @@ public enum ResultFile {
     }
 
     private static func flatten(_ object: [String: Any], prefix: String, into metrics: inout [String: Double]) {
-        for (key, value) in object {
+        for (key, value) in object where metrics.count < maximumValues {
             let name = prefix + key
             if let nested = value as? [String: Any] {
                 flatten(nested, prefix: name + ".", into: &metrics)

@@ -16,19 +16,51 @@ public final class TrainingJobExecutor: JobExecutor {
         public var workRoot: String
         /// Handed to `{device}`: `cuda` or `cpu`.
         public var device: String
-        public var environment: [String: String]
         public var sandbox: Sandbox
-        /// Failed job directories kept for inspection (oldest removed first).
+        /// What every job may see and use; each job adds its seed, data and
+        /// the variables its manifest names.
+        public var policy: SandboxPolicy
+        /// The worker's own environment, from which a manifest may name variables.
+        public var workerEnvironment: [String: String] = [:]
+        /// The most a seed may ask for (worker flags lower them).
+        public var maximumMemoryMB: Int?
+        public var maximumDiskMB = 16_384
+        public var maximumProcesses = 4096
+        /// Failed job directories kept for inspection (oldest removed first),
+        /// by count and by total size.
         public var keepFailed = 20
+        public var keepFailedBytes = 2 << 30
         /// Seconds between SIGTERM and SIGKILL when a job is stopped.
         public var grace = 5.0
 
-        public init(seeds: String, workRoot: String, device: String, environment: [String: String], sandbox: Sandbox) {
+        public init(seeds: String, workRoot: String, device: String, sandbox: Sandbox, policy: SandboxPolicy) {
             self.seeds = seeds
             self.workRoot = workRoot
             self.device = device
-            self.environment = environment
             self.sandbox = sandbox
+            self.policy = policy
+        }
+
+        /// The policy of one job of `seed`.
+        func policy(for seed: SeedManifest) -> SandboxPolicy {
+            var policy = self.policy
+            policy.readOnly.append(seeds)
+            if let data = seed.data, data.hasPrefix("/") { policy.readOnly.append(data) }
+            for name in seed.environment { policy.environment[name] = workerEnvironment[name] }
+            let memory = [seed.limits.memoryMB, maximumMemoryMB].compactMap { $0 }.min()
+            // Address-space limits break CUDA's reservations: CPU jobs only.
+            if device == "cpu", let memory { policy.limits.memoryBytes = memory << 20 }
+            policy.limits.processes = min(seed.limits.processes ?? policy.limits.processes, maximumProcesses)
+            policy.limits.cpuSeconds = Int(min(seed.train.timeout + seed.screen.timeout, 1e7))
+                * ProcessInfo.processInfo.activeProcessorCount + 60
+            policy.limits.fileBytes = diskBytes(for: seed)
+            if let tmp = seed.limits.tmpMB { policy.tmpBytes = min(tmp << 20, policy.tmpBytes) }
+            return policy
+        }
+
+        /// The most a job folder of `seed` may hold.
+        func diskBytes(for seed: SeedManifest) -> Int {
+            min(seed.limits.diskMB ?? maximumDiskMB, maximumDiskMB) << 20
         }
     }
 
@@ -36,10 +68,13 @@ public final class TrainingJobExecutor: JobExecutor {
     private let running = Mutex<[String: ChildProcess]>([:])
     private let cancelled = Mutex<Set<String>>([])
     private let finished = Mutex<[String: JobDirectory]>([:])
-    private let failedDirectories = Mutex<[JobDirectory]>([])
+    private let failedDirectories = Mutex<[(directory: JobDirectory, bytes: Int)]>([])
 
-    public init(settings: Settings) {
+    private let log: @Sendable (String) -> Void
+
+    public init(settings: Settings, log: @escaping @Sendable (String) -> Void = { _ in }) {
         self.settings = settings
+        self.log = log
     }
 
     public func cancel(jobID: String) {
@@ -80,7 +115,8 @@ public final class TrainingJobExecutor: JobExecutor {
         let directory: JobDirectory
         do {
             directory = try JobDirectory.create(
-                root: settings.workRoot, name: "job-\(job.id)-\(job.attempt)", seed: manifest, source: spec.source)
+                root: settings.workRoot, name: "job-\(job.id)-\(job.attempt)", seed: manifest, source: spec.source,
+                owner: settings.sandbox == .none ? nil : settings.policy.jobUser)
         } catch {
             return setupFailure("cannot prepare the job directory: \(error.localizedDescription)")
         }
@@ -97,7 +133,9 @@ public final class TrainingJobExecutor: JobExecutor {
             let line = CommandTemplate.render(command.template, values: values)
             let ending: ChildProcess.Ending
             do {
-                ending = try runPhase(line, job: job, directory: directory, timeout: command.timeout, progress: progress)
+                ending = try runPhase(
+                    line, job: job, directory: directory, timeout: command.timeout, policy: settings.policy(for: manifest),
+                    diskBytes: settings.diskBytes(for: manifest), progress: progress)
             } catch {
                 return finish(job, directory, .failure(Failure(.setup, "\(error)"), run: record(phase, metrics)))
             }
@@ -111,7 +149,11 @@ public final class TrainingJobExecutor: JobExecutor {
             }
             do {
                 let values = try ResultFile.metrics(at: directory.path + "/" + output)
-                for (key, value) in values { metrics[phase == .screen ? "screen." + key : key] = value }
+                // The screen's values are trusted (read before training starts);
+                // training must not be able to overwrite them.
+                for (key, value) in values where phase == .screen || !key.hasPrefix("screen.") {
+                    metrics[phase == .screen ? "screen." + key : key] = value
+                }
             } catch .missing where phase == .screen {
                 continue
             } catch {
@@ -130,22 +172,35 @@ public final class TrainingJobExecutor: JobExecutor {
     }
 
     private func runPhase(
-        _ command: String, job: JobAssignment, directory: JobDirectory, timeout: Double,
-        progress: @escaping @Sendable (String) -> Void
+        _ command: String, job: JobAssignment, directory: JobDirectory, timeout: Double, policy: SandboxPolicy,
+        diskBytes: Int, progress: @escaping @Sendable (String) -> Void
     ) throws -> ChildProcess.Ending {
         if cancelled.withLock({ $0.contains(job.id) }) { return .cancelled }
+        if settings.sandbox == .none {
+            log("warning: job \(job.id) runs generated code unsandboxed (--sandbox none)")
+        }
         let child = try ChildProcess(
-            arguments: settings.sandbox.arguments(for: command, in: directory.path), directory: directory.path,
-            log: directory.logPath, environment: settings.environment)
+            arguments: settings.sandbox.arguments(for: command, in: directory.path, policy: policy),
+            directory: directory.path, log: directory.logPath, environment: [:])
         running.withLock { $0[job.id] = child }
         defer { running.withLock { $0[job.id] = nil } }
         if cancelled.withLock({ $0.contains(job.id) }) { child.cancel() }
         var reader = ProgressReader(path: directory.logPath)
+        var lastMeasured = Date.distantPast
+        var overDisk = false
         let ending = child.wait(timeout: timeout, grace: settings.grace) {
             reader.newLines().forEach(progress)
+            // The folder's size, about once a second: a job that writes past
+            // its cap is stopped while it runs, not found out afterwards.
+            guard !overDisk, Date().timeIntervalSince(lastMeasured) >= 1 else { return }
+            lastMeasured = Date()
+            if directory.bytes() > diskBytes {
+                overDisk = true
+                child.cancel()
+            }
         }
         reader.newLines().forEach(progress)
-        return ending
+        return overDisk ? .overDisk(limit: diskBytes) : ending
     }
 
     /// Keeps a failed job's directory (up to the limit); a successful one is
@@ -154,11 +209,17 @@ public final class TrainingJobExecutor: JobExecutor {
         if case .scored = outcome {
             finished.withLock { $0[job.id] = directory }
         } else {
+            let size = directory.bytes()
             let expired = failedDirectories.withLock { kept -> [JobDirectory] in
-                kept.append(directory)
-                let excess = max(0, kept.count - settings.keepFailed)
-                defer { kept.removeFirst(excess) }
-                return Array(kept.prefix(excess))
+                kept.append((directory, size))
+                // Oldest first, until both the count and the total size fit.
+                var total = kept.reduce(0) { $0 + $1.bytes }, removed: [JobDirectory] = []
+                while let oldest = kept.first, kept.count > settings.keepFailed || total > settings.keepFailedBytes {
+                    total -= oldest.bytes
+                    removed.append(oldest.directory)
+                    kept.removeFirst()
+                }
+                return removed
             }
             expired.forEach { $0.remove() }
         }

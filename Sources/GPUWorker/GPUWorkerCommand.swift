@@ -15,9 +15,14 @@ struct GPUWorkerCommand: ParsableCommand {
             command (each as its own process group, killed whole at its time limit), and returns the \
             objectives from the seed's result file, or the failure with the end of the log.
 
-            Generated code runs inside bubblewrap when `bwrap` is installed: no network, and it can \
-            write only its job directory and a private /tmp. Without bubblewrap the worker warns once \
-            that it runs generated code unsandboxed.
+            Generated code runs inside bubblewrap: its own PID namespace (nothing it starts outlives \
+            the job), no network, no capabilities (a root worker's jobs run as nobody), an empty \
+            environment plus an allow-list (PATH, HOME, LANG, CUDA_VISIBLE_DEVICES and what the seed \
+            names), only this worker's GPU device nodes, a private size-limited /tmp and /dev/shm, the \
+            system and Python read-only, and its job directory as the only writable path; limits on \
+            processes, CPU time, file size, the job folder's size and (CPU jobs) memory. Without \
+            bubblewrap the worker refuses to start; --sandbox none runs generated code unsandboxed, \
+            says so at every job, and tells the daemon (gectl workers shows it).
 
             Progress: a line `GE-PROGRESS <text>` printed by a seed's command is forwarded to the \
             daemon.
@@ -25,6 +30,7 @@ struct GPUWorkerCommand: ParsableCommand {
     )
 
     enum SandboxChoice: String, ExpressibleByArgument, CaseIterable {
+        /// Bubblewrap, required: `auto` and `bwrap` both refuse to start without it.
         case auto, bwrap, none
     }
 
@@ -45,11 +51,23 @@ struct GPUWorkerCommand: ParsableCommand {
     @Option(help: "Where job directories are made (default: a folder under the system's temporary directory).")
     var workDir: String?
 
-    @Option(help: "Run generated code in bubblewrap: auto (if installed), bwrap (required) or none.")
+    @Option(help: "Run generated code in bubblewrap (auto, bwrap: the worker refuses to start without it) or none (unsandboxed).")
     var sandbox: SandboxChoice = .auto
 
     @Option(help: "Failed job directories kept for inspection.")
     var keepFailed = 20
+
+    @Option(help: "Total size of the kept failed job directories, in MB.")
+    var keepFailedMb = 2048
+
+    @Option(help: "The most memory (address space, CPU jobs) a job may use, in MB; lowers the seed's limit.")
+    var memoryLimitMb: Int?
+
+    @Option(help: "The most a job folder may hold, in MB; lowers the seed's limit.")
+    var diskLimitMb = 16_384
+
+    @Option(help: "The most processes and threads a job may run; lowers the seed's limit.")
+    var processLimit = 4096
 
     func validate() throws {
         guard (gpu == nil) != (device == nil) else {
@@ -59,6 +77,11 @@ struct GPUWorkerCommand: ParsableCommand {
         if let gpu, gpu < 0 { throw ValidationError("--gpu must be a GPU index (0, 1, ...)") }
         guard slots >= 1 else { throw ValidationError("--slots must be at least 1") }
         guard keepFailed >= 0 else { throw ValidationError("--keep-failed must not be negative") }
+        for (name, value) in [("--keep-failed-mb", keepFailedMb), ("--disk-limit-mb", diskLimitMb),
+                              ("--process-limit", processLimit), ("--memory-limit-mb", memoryLimitMb ?? 1)]
+        where !(1...(1 << 30)).contains(value) {
+            throw ValidationError("\(name) must be a positive number, got \(value)")
+        }
     }
 
     func run() throws {
@@ -66,22 +89,29 @@ struct GPUWorkerCommand: ParsableCommand {
         guard FileManager.default.fileExists(atPath: seeds) else {
             throw ValidationError("the seeds folder \(seeds) does not exist; pass --seeds DIR")
         }
-        let chosen = try chooseSandbox()
-        var environment = ProcessInfo.processInfo.environment
-        environment["CUDA_VISIBLE_DEVICES"] = gpu.map(String.init) ?? ""
-        environment["PYTHONUNBUFFERED"] = "1"
+        if !JobLimits.available {
+            StandardErrorLog.line("warning: prlimit (util-linux) is not installed: jobs run without resource limits")
+        }
+        let policy = SandboxPolicy.standard(gpu: gpu)
+        let chosen = try chooseSandbox(policy: policy)
         let root = workDir ?? FileManager.default.temporaryDirectory.appendingPathComponent(
             "ge-gpu-worker-\(gpu.map(String.init) ?? "cpu")-\(getpid())").path
         var settings = TrainingJobExecutor.Settings(
             seeds: URL(fileURLWithPath: seeds).standardizedFileURL.path, workRoot: root,
-            device: gpu == nil ? "cpu" : "cuda", environment: environment, sandbox: chosen)
+            device: gpu == nil ? "cpu" : "cuda", sandbox: chosen, policy: policy)
+        settings.workerEnvironment = ProcessInfo.processInfo.environment
         settings.keepFailed = keepFailed
+        settings.keepFailedBytes = keepFailedMb << 20
+        settings.maximumMemoryMB = memoryLimitMb
+        settings.maximumDiskMB = diskLimitMb
+        settings.maximumProcesses = processLimit
         let card = gpu.flatMap { GPUInfo.query(index: $0) }
         let config = try connection.workerConfig(
             kind: .gpu, defaultName: gpu.map { "gpu\($0)" } ?? "cpu",
-            capabilities: WorkerCapabilities(slots: slots, gpuName: card?.name, gpuMemoryMiB: card?.memoryMiB))
+            capabilities: WorkerCapabilities(
+                slots: slots, gpuName: card?.name, gpuMemoryMiB: card?.memoryMiB, sandboxed: chosen != .none))
         let client = try WorkerClient(
-            context: ZMQContext(), config: config, executor: TrainingJobExecutor(settings: settings),
+            context: ZMQContext(), config: config, executor: TrainingJobExecutor(settings: settings, log: StandardErrorLog.line),
             log: StandardErrorLog.line)
         let control = client.control
         let signals = TerminationSignals { _ in control.stop() }
@@ -91,19 +121,19 @@ struct GPUWorkerCommand: ParsableCommand {
         withExtendedLifetime(signals) {}
     }
 
-    func chooseSandbox() throws -> Sandbox {
+    func chooseSandbox(policy: SandboxPolicy) throws -> Sandbox {
         switch sandbox {
         case .none:
-            StandardErrorLog.line("warning: --sandbox none: generated code runs unsandboxed, with network access")
+            StandardErrorLog.line(
+                "warning: --sandbox none: generated code runs unsandboxed, with network access and this user's files")
             return .none
         case .bwrap, .auto:
-            let found = Sandbox.detect()
-            if found == .none {
-                if sandbox == .bwrap {
-                    throw ValidationError("--sandbox bwrap: bubblewrap is not installed or does not work here (apt install bubblewrap)")
-                }
-                StandardErrorLog.line(
-                    "warning: bubblewrap (bwrap) not found or not working: generated code runs unsandboxed, with network access and this user's file permissions")
+            guard let found = Sandbox.detect(policy: policy) else {
+                throw ValidationError("""
+                    bubblewrap (bwrap) is not installed or cannot start a sandbox here, and generated code \
+                    does not run unsandboxed by default: install it (apt install bubblewrap), or pass \
+                    --sandbox none to run it unsandboxed at your own risk
+                    """)
             }
             return found
         }

@@ -35,10 +35,11 @@ struct WorkersCommand: ParsableCommand {
         try reporting {
             let data = try options.request(.workers)
             if json { return printJSON(data) }
-            var table = Table("ID", "NAME", "KIND", "HOST", "GPU", "SLOTS", "RUNNING", "STATE")
+            var table = Table("ID", "NAME", "KIND", "HOST", "GPU", "SLOTS", "RUNNING", "STATE", "SANDBOX")
             for worker in try JSONDecoder().decode([WorkerReport].self, from: data) {
                 table.add(worker.id, worker.name, worker.kind, worker.host, worker.gpu ?? "-", String(worker.slots),
-                          String(worker.running), worker.draining ? "draining" : "active")
+                          String(worker.running), worker.draining ? "draining" : "active",
+                          worker.sandboxed.map { $0 ? "bubblewrap" : "NONE (unsandboxed)" } ?? "-")
             }
             print(table.render())
         }

@@ -40,13 +40,15 @@ struct SeedCheckCommand: ParsableCommand {
         if noScreen { return }
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("gectl-seed-check-\(getpid())").path
         let job = try JobDirectory.create(root: root, name: "screen", seed: manifest, source: genome.source)
-        defer { try? FileManager.default.removeItem(atPath: root) }
+        defer { job.remove(); try? FileManager.default.removeItem(atPath: root) }
         let command = CommandTemplate.render(manifest.screen.template, values: [
             "output": "ge-screen.json", "device": "cpu", "epochs": "1", "data": "", "seed_dir": manifest.directory.path,
         ])
+        // The operator's own check of a seed they trust: their environment, no sandbox.
+        let policy = SandboxPolicy(environment: ProcessInfo.processInfo.environment, jobUser: nil)
         let child = try ChildProcess(
-            arguments: Sandbox.none.arguments(for: command, in: job.path), directory: job.path, log: job.logPath,
-            environment: ProcessInfo.processInfo.environment)
+            arguments: Sandbox.none.arguments(for: command, in: job.path, policy: policy), directory: job.path,
+            log: job.logPath, environment: [:])
         let ending = child.wait(timeout: manifest.screen.timeout)
         guard ending == .exited(0) else {
             let log = job.logTail()

@@ -11,10 +11,13 @@ struct ProcessRunner {
     /// The folder holding the built products, next to the test bundle.
     static let productsDirectory = Bundle.main.bundleURL
 
-    static func run(_ executable: String, _ arguments: [String], stdin: String = "") throws -> Output {
+    static func run(
+        _ executable: String, _ arguments: [String], stdin: String = "", environment: [String: String]? = nil
+    ) throws -> Output {
         let process = Process()
         process.executableURL = productsDirectory.appendingPathComponent(executable)
         process.arguments = arguments
+        if let environment { process.environment = environment }
         let input = Pipe(), output = Pipe(), error = Pipe()
         process.standardInput = input
         process.standardOutput = output

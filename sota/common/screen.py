@@ -7,6 +7,7 @@ non-zero with a Python error on any problem, which the GPU worker classifies.
 import argparse
 import importlib
 import json
+import os
 import sys
 
 parser = argparse.ArgumentParser(description=__doc__)
@@ -19,6 +20,10 @@ parser.add_argument("--output", required=True, help="where to write the JSON res
 args = parser.parse_args()
 
 sys.path.insert(0, ".")
+# The result file is opened before the variant is imported, and the script
+# leaves with os._exit: a variant cannot redirect the file or rewrite it from
+# an exit hook, so the parameter count it reports is the screen's own.
+output = os.open(args.output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
 import torch  # noqa: E402
 
 module = importlib.import_module(args.module)
@@ -29,12 +34,14 @@ model = getattr(module, args.model)()
 model.eval()
 shape = tuple(int(n) for n in args.input.split(","))
 with torch.no_grad():
-    output = model(torch.randn(*shape))
+    result = model(torch.randn(*shape))
 expected = (shape[0], args.classes)
-if tuple(output.shape) != expected:
-    raise RuntimeError(f"output shape {tuple(output.shape)} does not match the expected {expected}")
-if not torch.isfinite(output).all():
+if tuple(result.shape) != expected:
+    raise RuntimeError(f"output shape {tuple(result.shape)} does not match the expected {expected}")
+if not torch.isfinite(result).all():
     raise FloatingPointError("the forward pass produced NaN or infinity")
 parameters = sum(p.numel() for p in model.parameters())
-json.dump({"parameters": parameters}, open(args.output, "w"))
-print(f"screen passed: output {tuple(output.shape)}, {parameters} parameters")
+os.write(output, json.dumps({"parameters": parameters}).encode())
+os.close(output)
+print(f"screen passed: output {tuple(result.shape)}, {parameters} parameters", flush=True)
+os._exit(0)

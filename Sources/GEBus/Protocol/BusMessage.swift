@@ -17,11 +17,14 @@ public struct WorkerCapabilities: Codable, Sendable, Equatable {
     public var slots: Int
     public var gpuName: String?
     public var gpuMemoryMiB: Int?
+    /// For GPU workers: whether generated code runs sandboxed.
+    public var sandboxed: Bool?
 
-    public init(slots: Int, gpuName: String? = nil, gpuMemoryMiB: Int? = nil) {
+    public init(slots: Int, gpuName: String? = nil, gpuMemoryMiB: Int? = nil, sandboxed: Bool? = nil) {
         self.slots = slots
         self.gpuName = gpuName
         self.gpuMemoryMiB = gpuMemoryMiB
+        self.sandboxed = sandboxed
     }
 }
 

@@ -23,6 +23,10 @@ public struct Failure: Codable, Sendable, Equatable, CustomStringConvertible {
         case missingResult = "missing_result"
         /// The job could not start (unknown seed, unwritable job directory).
         case setup
+        /// The job ran out of memory (its limit, or the machine's).
+        case oom
+        /// The job wrote more than its job folder may hold.
+        case disk
         // Any stage.
         /// A worker reported something that cannot be a result of this job.
         case invalidResult = "invalid_result"

@@ -9,10 +9,12 @@ public struct WorkerReport: Codable, Sendable, Equatable {
     public var running: Int
     public var draining: Bool
     public var secondsSinceHeard: Double
+    /// GPU workers: whether generated code runs sandboxed (`false`: `--sandbox none`).
+    public var sandboxed: Bool?
 
     public init(
         id: String, name: String, kind: String, host: String, gpu: String?, slots: Int, running: Int, draining: Bool,
-        secondsSinceHeard: Double
+        secondsSinceHeard: Double, sandboxed: Bool? = nil
     ) {
         self.id = id
         self.name = name
@@ -23,5 +25,6 @@ public struct WorkerReport: Codable, Sendable, Equatable {
         self.running = running
         self.draining = draining
         self.secondsSinceHeard = secondsSinceHeard
+        self.sandboxed = sandboxed
     }
 }
