@@ -88,8 +88,40 @@ enum StoreSchema {
                 t.add(column: "seedGenome", .text)
                 t.add(column: "seedManifest", .text)
             }
+            // The individual table is rebuilt: a duplicate refers to its
+            // original by a foreign key, and the evidence columns are new.
+            try db.create(table: "newIndividual") { t in
+                t.column("id", .integer).primaryKey()
+                t.column("parents", .text).notNull()
+                t.column("origin", .text).notNull()
+                t.column("variations", .text).notNull()
+                t.column("status", .text).notNull()
+                t.column("fitness", .text)
+                t.column("failure", .text)
+                t.column("failureKind", .text)
+                t.column("failureExcerpt", .text)
+                t.column("duplicateOf", .integer).references("individual")
+                t.column("code", .text).notNull()
+                t.column("fingerprint", .text).notNull()
+                t.column("generation", .integer).notNull()
+                t.column("bornAfter", .integer).notNull()
+                t.column("worker", .text)
+                t.column("metrics", .text)
+                t.column("logTail", .text)
+                t.column("answer", .text)
+                t.column("updatedAt", .double).notNull()
+            }
+            try db.execute(sql: """
+                INSERT INTO newIndividual (id, parents, origin, variations, status, fitness, failure, duplicateOf, code,
+                    fingerprint, generation, bornAfter, worker, updatedAt)
+                SELECT id, parents, origin, variations, status, fitness, failure,
+                    CASE WHEN duplicateOf IN (SELECT id FROM individual) THEN duplicateOf END,
+                    code, fingerprint, generation, bornAfter, worker, updatedAt FROM individual
+                """)
             // Jobs refer to their individual by a foreign key; "no individual"
             // is NULL, not -1. SQLite adds foreign keys only by rebuilding.
+            try db.drop(table: "individual")
+            try db.rename(table: "newIndividual", to: "individual")
             try db.create(table: "newJob") { t in
                 t.column("id", .text).primaryKey()
                 t.column("kind", .text).notNull()
@@ -108,13 +140,6 @@ enum StoreSchema {
             try db.drop(table: "job")
             try db.rename(table: "newJob", to: "job")
             try db.create(index: "job_individual", on: "job", columns: ["individual"])
-            try db.alter(table: "individual") { t in
-                t.add(column: "failureKind", .text)
-                t.add(column: "failureExcerpt", .text)
-                t.add(column: "metrics", .text)
-                t.add(column: "logTail", .text)
-                t.add(column: "answer", .text)
-            }
         }
         return migrator
     }
