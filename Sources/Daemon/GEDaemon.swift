@@ -58,6 +58,10 @@ struct GEDaemon: ParsableCommand {
 
     func run() throws {
         if configurationReference { return print(Setting.reference(), terminator: "") }
+        // Files ged creates (the database, its journal, keys) are its own
+        // alone, whatever the unit or shell set; sockets are opened to the
+        // group explicitly.
+        umask(0o077)
         var settings = try loadSettings()
         if let stateDir { settings.stateDirectory = stateDir }
         // Flags count as given settings: a resumed run compares them with its own.

@@ -56,7 +56,10 @@ public final class Daemon {
     public init(settings given: DaemonSettings, log: @escaping @Sendable (String) -> Void) throws {
         self.log = log
         self.control = try Control()
-        try FileManager.default.createDirectory(atPath: given.stateDirectory, withIntermediateDirectories: true)
+        // The state directory and everything in it are the operator's: jobs
+        // and other users must not read the run (umask 0077 is set by ged).
+        try FileManager.default.createDirectory(
+            atPath: given.stateDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o750])
         stateLock = try DirectoryLock(directory: given.stateDirectory)
         store = try RunStore(path: given.stateDirectory + "/ged.sqlite")
         var settings = given
@@ -154,7 +157,12 @@ public final class Daemon {
         if endpoint.hasPrefix("ipc://") {
             let path = String(endpoint.dropFirst("ipc://".count))
             try FileManager.default.createDirectory(
-                atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true,
+                attributes: [.posixPermissions: 0o750])
+            // A socket file someone still listens on belongs to a live daemon:
+            // taking it over would leave that daemon unreachable. A dead one
+            // (left by a crash) is replaced.
+            if UnixSocketPath.isListening(path) { throw DaemonError.endpointInUse(endpoint) }
             try? FileManager.default.removeItem(atPath: path)
             try socket.bind(endpoint)
             chmod(path, 0o660)
@@ -371,6 +379,8 @@ public final class Daemon {
 public enum DaemonError: Error, Equatable, CustomStringConvertible {
     case stateInUse(String)
     case stateUnusable(String, String)
+    /// Another live process listens on this `ipc://` path.
+    case endpointInUse(String)
     /// The configuration gives a value for a setting fixed at the run's creation.
     case runSettingDiffers(key: String, run: String, given: String)
 
@@ -378,6 +388,8 @@ public enum DaemonError: Error, Equatable, CustomStringConvertible {
         switch self {
         case .stateInUse(let directory):
             "another ged is running with the state directory \(directory); stop it or use another --state-dir"
+        case .endpointInUse(let endpoint):
+            "another ged is listening on \(endpoint); stop it, or give this one other bus.control and bus.events paths"
         case .stateUnusable(let directory, let reason):
             "cannot lock the state directory \(directory) (\(reason)); check its owner and permissions"
         case .runSettingDiffers(let key, let run, let given):

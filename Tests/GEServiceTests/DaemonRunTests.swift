@@ -88,6 +88,34 @@ import Testing
         #expect(try RunStore(path: directory + "/other/ged.sqlite").settings() == nil)
     }
 
+    @Test func aSecondDaemonOnTheSameControlPathIsRefusedAndAStaleSocketIsReplaced() throws {
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let seed = try seedFolder()
+        do {
+            let first = try Daemon(settings: settings(seed: seed), log: { _ in })
+            var second = settings(seed: seed)
+            second.stateDirectory = directory + "/other"
+            #expect(throws: DaemonError.endpointInUse(second.controlEndpoint)) { try Daemon(settings: second, log: { _ in }) }
+            #expect(try RunStore(path: directory + "/other/ged.sqlite").settings() == nil, "no half-made run")
+            withExtendedLifetime(first) {}
+        }
+        // A socket file nobody listens on any more, as a crash leaves behind.
+        let stale = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { buffer in
+            for (index, byte) in (directory + "/control.sock").utf8.enumerated() { buffer[index] = byte }
+        }
+        _ = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(stale, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        close(stale)
+        #expect(FileManager.default.fileExists(atPath: directory + "/control.sock") && !UnixSocketPath.isListening(directory + "/control.sock"))
+        let restarted = try Daemon(settings: settings(seed: seed), log: { _ in })
+        #expect(UnixSocketPath.isListening(directory + "/control.sock"))
+        withExtendedLifetime(restarted) {}
+    }
+
     @Test func pauseIsRecordedSoARestartedRunStaysPaused() throws {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let seed = try seedFolder()
