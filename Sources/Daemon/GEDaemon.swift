@@ -56,12 +56,15 @@ struct GEDaemon: ParsableCommand {
     @Flag(help: "Print the reference of every ged.toml setting (docs/CONFIGURATION.md) and exit.")
     var configurationReference = false
 
+    @OptionGroup var keyGeneration: KeyGenerationOptions
+
     func run() throws {
         if configurationReference { return print(Setting.reference(), terminator: "") }
         // Files ged creates (the database, its journal, keys) are its own
         // alone, whatever the unit or shell set; sockets are opened to the
         // group explicitly.
         umask(0o077)
+        if try keyGeneration.generateIfAsked(role: "give it to workers and operators as --server-key") { return }
         var settings = try loadSettings()
         if let stateDir { settings.stateDirectory = stateDir }
         // Flags count as given settings: a resumed run compares them with its own.

@@ -20,13 +20,12 @@ public struct WorkerConnectionOptions: ParsableArguments {
         valueName: "file"))
     public var keys: String?
 
-    @Option(help: ArgumentHelp("Write a new CURVE key pair to <file> and <file>.pub, then exit.", valueName: "file"))
-    public var generateKeys: String?
+    @OptionGroup public var keyGeneration: KeyGenerationOptions
 
     public init() {}
 
     public func validate() throws {
-        if serverKey != nil, keys == nil, generateKeys == nil {
+        if serverKey != nil, keys == nil, keyGeneration.generateKeys == nil {
             throw ValidationError("--server-key needs --keys, this worker's key pair file")
         }
         if keys != nil, serverKey == nil {
@@ -36,10 +35,7 @@ public struct WorkerConnectionOptions: ParsableArguments {
 
     /// Handles `--generate-keys`; returns true when the command should exit.
     public func generateKeysIfAsked() throws -> Bool {
-        guard let path = generateKeys else { return false }
-        try CurveKeyPair.generate().write(to: path)
-        print("wrote \(path) (secret, keep it here) and \(path).pub (copy it into the daemon's authorized keys)")
-        return true
+        try keyGeneration.generateIfAsked(role: "copy it into the daemon's bus.authorized_keys folder")
     }
 
     /// The worker configuration these options describe.

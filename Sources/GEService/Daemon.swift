@@ -54,6 +54,7 @@ public final class Daemon {
     /// created with; settings the configuration gives that differ are
     /// applied as recorded changes when live, and refused otherwise.
     public init(settings given: DaemonSettings, log: @escaping @Sendable (String) -> Void) throws {
+        try given.validate()
         self.log = log
         self.control = try Control()
         // The state directory and everything in it are the operator's: jobs
@@ -98,7 +99,11 @@ public final class Daemon {
         let context = try ZMQContext()
         var curve: CurveServerKeys?
         if let keys = settings.serverKeys {
-            let handler = ZAPHandler(authorizedKeys: try ZAPHandler.authorizedKeys(inDirectory: settings.authorizedKeys ?? ""), log: log)
+            var authorized = [CurveServerKeys.defaultDomain: try ZAPHandler.authorizedKeys(inDirectory: settings.authorizedKeys ?? "")]
+            if let operators = settings.operatorKeys {
+                authorized[CurveServerKeys.controlDomain] = try ZAPHandler.authorizedKeys(inDirectory: operators)
+            }
+            let handler = ZAPHandler(authorizedKeys: authorized, log: log)
             try handler.start(context: context)
             authenticator = handler
             curve = CurveServerKeys(keys: try CurveKeyPair.load(from: keys))
@@ -108,6 +113,12 @@ public final class Daemon {
         broker = try BrokerServer(context: context, endpoint: settings.workEndpoint, config: settings.broker, curve: curve, log: log)
         controlSocket = try ZMQSocket(context, .rep)
         try controlSocket.setLinger(milliseconds: 0)
+        if settings.controlEndpoint.hasPrefix("tcp://") {
+            // Whoever reaches a control socket steers the run: over TCP only
+            // an operator whose key is authorized may (settings.validate
+            // refuses a tcp:// control endpoint without CURVE).
+            try CurveServerKeys(keys: curve!.keys, domain: CurveServerKeys.controlDomain).apply(to: controlSocket)
+        }
         try Self.bind(controlSocket, settings.controlEndpoint)
         eventSocket = try ZMQSocket(context, .pub)
         try eventSocket.setLinger(milliseconds: 0)

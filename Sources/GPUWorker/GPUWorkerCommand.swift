@@ -70,6 +70,7 @@ struct GPUWorkerCommand: ParsableCommand {
     var processLimit = 4096
 
     func validate() throws {
+        if connection.keyGeneration.generateKeys != nil { return }
         guard (gpu == nil) != (device == nil) else {
             throw ValidationError("give either --gpu N or --device cpu")
         }

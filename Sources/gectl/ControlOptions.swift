@@ -11,6 +11,20 @@ struct ControlOptions: ParsableArguments {
     @Option(help: "Seconds to wait for the daemon.")
     var timeout = 5.0
 
+    @Option(help: ArgumentHelp(
+        "For a tcp:// control endpoint: this operator's CURVE key pair file (gectl generate-keys makes one).",
+        valueName: "file"))
+    var key: String?
+
+    @Option(help: ArgumentHelp("For a tcp:// control endpoint: the daemon's CURVE public key, or a file holding it.", valueName: "key-or-file"))
+    var serverKey: String?
+
+    func validate() throws {
+        guard (key == nil) == (serverKey == nil) else {
+            throw ValidationError("--key and --server-key go together: this operator's key pair and the daemon's public key")
+        }
+    }
+
     var endpoint: String {
         control ?? ProcessInfo.processInfo.environment["GED_CONTROL"] ?? "ipc:///run/ged/control.sock"
     }
@@ -29,11 +43,18 @@ struct ControlOptions: ParsableArguments {
                 throw ControlFailure.unreachable("no permission to use \(path); join the ged group or use sudo")
             }
         }
+        if let key, let serverKey {
+            let serverPublicKey = FileManager.default.fileExists(atPath: serverKey)
+                ? try CurveKeyFile.publicKey(at: serverKey) : serverKey
+            try CurveClientKeys(keys: CurveKeyPair.load(from: key), serverPublicKey: serverPublicKey).apply(to: socket)
+        }
         try socket.connect(endpoint)
         try socket.send([try JSONEncoder().encode(request)])
         let ready = try ZMQPoller.poll([.socket(socket)], timeoutMilliseconds: Int(timeout * 1000))
         guard ready[0], let frames = try socket.receive(dontWait: true), let first = frames.first else {
-            throw ControlFailure.unreachable("cannot reach ged at \(endpoint): no answer within \(timeout) s; is it running?")
+            let hint = endpoint.hasPrefix("tcp://") && key == nil
+                ? " (a tcp:// control endpoint needs --key and --server-key)" : ""
+            throw ControlFailure.unreachable("cannot reach ged at \(endpoint): no answer within \(timeout) s; is it running?\(hint)")
         }
         let reply = try JSONDecoder().decode(ControlReply.self, from: first)
         guard reply.ok, let body = reply.body else { throw ControlFailure.refused(reply.error ?? "request failed") }

@@ -15,6 +15,7 @@ struct GECtl: ParsableCommand {
             StatusCommand.self, WorkersCommand.self, PopulationCommand.self, FrontCommand.self, ShowCommand.self,
             LineageCommand.self, PauseCommand.self, ResumeCommand.self, DrainCommand.self, StopCommand.self,
             ConfigCommand.self, ExportCommand.self, PlotCommand.self, WatchCommand.self, SeedCommand.self,
+            GenerateKeysCommand.self,
         ]
     )
 }

@@ -141,3 +141,38 @@ extension ProcessSuites {
         }
     }
 }
+
+extension ProcessSuites.DaemonEndToEndTests {
+    @Test func aTCPControlEndpointAnswersOnlyAnAuthorizedOperator() throws {
+        let run = try LocalRun(budget: 5)
+        let keys = run.directory + "/keys"
+        for folder in ["workers", "operators"] {
+            try FileManager.default.createDirectory(atPath: keys + "/" + folder, withIntermediateDirectories: true)
+        }
+        #expect(try ProcessRunner.run("ged", ["--generate-keys", keys + "/server.key"]).status == 0)
+        #expect(try ProcessRunner.run("gectl", ["generate-keys", keys + "/operator.key"]).status == 0)
+        #expect(try ProcessRunner.run("ge-llm-worker", ["--generate-keys", keys + "/worker.key"]).status == 0)
+        try FileManager.default.copyItem(atPath: keys + "/operator.key.pub", toPath: keys + "/operators/operator.pub")
+        try FileManager.default.copyItem(atPath: keys + "/worker.key.pub", toPath: keys + "/workers/worker.pub")
+        let port = freePort()
+        var config = try String(contentsOfFile: run.directory + "/ged.toml", encoding: .utf8)
+        config = config.replacingOccurrences(of: "control = \"ipc://\(run.directory)/control.sock\"", with: """
+            control = "tcp://127.0.0.1:\(port)"
+            server_keys = "\(keys)/server.key"
+            authorized_keys = "\(keys)/workers"
+            operator_keys = "\(keys)/operators"
+            """)
+        try config.write(toFile: run.directory + "/ged.toml", atomically: true, encoding: .utf8)
+        let daemon = try run.launch("ged", ["--config", run.directory + "/ged.toml"], log: run.directory + "/ged.log")
+        defer { kill(daemon.processIdentifier, SIGKILL); daemon.waitUntilExit() }
+        let control = ["--control", "tcp://127.0.0.1:\(port)", "--timeout", "3"]
+        let operatorKeys = ["--key", keys + "/operator.key", "--server-key", keys + "/server.key.pub"]
+        #expect(eventually { (try? ProcessRunner.run("gectl", ["status"] + control + operatorKeys).status) == 0 },
+                "the operator is answered")
+        let plain = try ProcessRunner.run("gectl", ["status"] + control)
+        #expect(plain.status == 3 && plain.stderr.contains("needs --key and --server-key"), "\(plain.stderr)")
+        let worker = try ProcessRunner.run(
+            "gectl", ["status"] + control + ["--key", keys + "/worker.key", "--server-key", keys + "/server.key.pub"])
+        #expect(worker.status == 3, "a worker's key does not open the control socket")
+    }
+}

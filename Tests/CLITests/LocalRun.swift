@@ -97,7 +97,7 @@ final class LocalRun {
         daemonLogs.compactMap { try? String(contentsOfFile: $0, encoding: .utf8) }.joined(separator: "\n---\n")
     }
 
-    private func launch(_ executable: String, _ arguments: [String], log: String) throws -> Process {
+    func launch(_ executable: String, _ arguments: [String], log: String) throws -> Process {
         guard FileManager.default.createFile(atPath: log, contents: nil) else {
             throw HarnessError(message: "cannot create \(log)")
         }

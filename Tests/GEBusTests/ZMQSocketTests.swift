@@ -39,8 +39,8 @@ import Testing
             try client.send(request)
             return try Self.receive(client).map { String(decoding: $0[2], as: UTF8.self) }
         }
-        func request(mechanism: String, key: Data) -> [Data] {
-            ["1.0", "7", "global", "127.0.0.1", ""].map { Data($0.utf8) } + [Data(mechanism.utf8), key]
+        func request(mechanism: String, key: Data, domain: String = CurveServerKeys.defaultDomain) -> [Data] {
+            ["1.0", "7", domain, "127.0.0.1", ""].map { Data($0.utf8) } + [Data(mechanism.utf8), key]
         }
         #expect(try status([Data("1.0".utf8)]) == "500")
         #expect(try status([Data("2.0".utf8), Data("1".utf8)] + Array(repeating: Data(), count: 5)) == "500")
@@ -48,5 +48,7 @@ import Testing
         let stranger = try CurveKeyPair.generate()
         #expect(try status(request(mechanism: "CURVE", key: stranger.publicKeyBytes)) == "400")
         #expect(try status(request(mechanism: "CURVE", key: trusted.publicKeyBytes)) == "200")
+        #expect(try status(request(mechanism: "CURVE", key: trusted.publicKeyBytes, domain: CurveServerKeys.controlDomain)) == "400",
+                "a key authorized for the work socket does not open the control socket")
     }
 }

@@ -17,7 +17,7 @@ import Testing
         "variation.crossover_temperature": "[0.2, 0.3]", "variation.top_p": "0.9", "variation.max_tokens": "[100, 200]",
         "bus.work": "tcp://127.0.0.1:6000", "bus.control": "ipc:///tmp/c.sock", "bus.events": "ipc:///tmp/e.sock",
         "bus.heartbeat_seconds": "2.5", "bus.max_attempts": "5", "bus.server_keys": "/etc/ged/server.key",
-        "bus.authorized_keys": "/etc/ged/keys",
+        "bus.authorized_keys": "/etc/ged/keys", "bus.operator_keys": "/etc/ged/operators",
     ]
 
     @Test func everySettingIsReadFromTOMLAndShownAsItWasWritten() throws {

@@ -36,7 +36,10 @@ public struct CurveKeyPair: Sendable, Equatable {
     /// Writes the pair (readable by the owner only) and the public key
     /// beside it as `<path>.pub`, the file to copy into the daemon's
     /// authorized-keys directory.
-    public func write(to path: String) throws(CurveKeyError) {
+    public func write(to path: String, overwrite: Bool = false) throws(CurveKeyError) {
+        // A key that exists may be the one every worker trusts: replacing it
+        // by accident would lock them all out.
+        guard overwrite || !FileManager.default.fileExists(atPath: path) else { throw .exists(path: path) }
         let secret = "# CurveZMQ key pair; keep secret.\npublic-key = \"\(publicKey)\"\nsecret-key = \"\(secretKey)\"\n"
         let shared = "# CurveZMQ public key.\npublic-key = \"\(publicKey)\"\n"
         guard FileManager.default.createFile(
@@ -89,6 +92,7 @@ public enum CurveKeyError: Error, Equatable, CustomStringConvertible {
     case unwritable(path: String)
     case missingKey(path: String, field: String)
     case malformedKeyFile(path: String)
+    case exists(path: String)
 
     public var description: String {
         switch self {
@@ -98,6 +102,7 @@ public enum CurveKeyError: Error, Equatable, CustomStringConvertible {
         case .unwritable(let path): "cannot write key file \(path)"
         case .missingKey(let path, let field): "key file \(path) has no \(field) line"
         case .malformedKeyFile(let path): "key file \(path) holds a key that is not 40 characters of Z85 text"
+        case .exists(let path): "key file \(path) exists already; pass --force to replace it (everyone who trusts its key must then get the new one)"
         }
     }
 }

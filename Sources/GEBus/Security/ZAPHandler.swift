@@ -1,19 +1,26 @@
 import CZMQ
 import Foundation
-import Synchronization
 
 /// Authenticates CURVE clients of one context: accepts a client only if its
-/// public key is among the authorized keys (ZeroMQ's ZAP protocol, RFC 27).
+/// public key is among the keys authorized for the ZAP domain of the socket
+/// it connects to (ZeroMQ's ZAP protocol, RFC 27) — so a worker's key opens
+/// the work socket and an operator's the control socket, never the other.
 ///
 /// Runs a REP socket on `inproc://zeromq.zap.01` on its own thread until the
 /// context is shut down. Start it before binding the server socket.
 public final class ZAPHandler: Sendable {
-    private let authorized: Mutex<Set<String>>
+    private let authorized: [String: Set<String>]
     private let log: @Sendable (String) -> Void
 
-    public init(authorizedKeys: Set<String>, log: @escaping @Sendable (String) -> Void = { _ in }) {
-        self.authorized = Mutex(authorizedKeys)
+    /// - Parameter authorizedKeys: the public keys each ZAP domain accepts.
+    public init(authorizedKeys: [String: Set<String>], log: @escaping @Sendable (String) -> Void = { _ in }) {
+        self.authorized = authorizedKeys
         self.log = log
+    }
+
+    /// One set of keys for the default domain (`CurveServerKeys`'s).
+    public convenience init(authorizedKeys: Set<String>, log: @escaping @Sendable (String) -> Void = { _ in }) {
+        self.init(authorizedKeys: [CurveServerKeys.defaultDomain: authorizedKeys], log: log)
     }
 
     /// Reads every `*.pub` or `*.key` file in `directory` as one authorized key.
@@ -75,8 +82,9 @@ public final class ZAPHandler: Sendable {
             return answer("400", "CURVE required")
         }
         let key = z85(request[6])
-        guard authorized.withLock({ $0.contains(key) }) else {
-            log("refused a worker with unknown public key \(key)")
+        let domain = String(decoding: request[2], as: UTF8.self), address = String(decoding: request[3].prefix(64), as: UTF8.self)
+        guard authorized[domain]?.contains(key) == true else {
+            log("refused a CURVE client from \(address) with public key \(key), not authorized for \(domain.prefix(64))")
             return answer("400", "unknown public key")
         }
         return answer("200", "OK", user: key)

@@ -48,6 +48,7 @@ public final class WorkerClient {
     private var lastHeard = ContinuousClock.now
     private var lastSent = ContinuousClock.now
     private var reconnectAttempts = 0
+    private var lastReconnectLog = ContinuousClock.now - .seconds(3600)
     private var connectAt = ContinuousClock.now
     private var running: Set<String> = []
     /// Results sent but not yet acknowledged, in completion order.
@@ -131,8 +132,18 @@ public final class WorkerClient {
         let delay = base * Double.random(in: 0.5...1.0, using: &random)
         reconnectAttempts += 1
         connectAt = clock.now + .milliseconds(Int(delay * 1000))
-        log("reconnecting in \(String(format: "%.2f", delay)) s: \(reason)")
+        // A daemon that never answers a hello is usually one that refuses this
+        // worker's CURVE handshake (ZAP cannot tell it why): say so, but at
+        // most once a minute, however long the backoff keeps retrying.
+        if clock.now - lastReconnectLog >= .seconds(60) || reconnectAttempts == 1 {
+            lastReconnectLog = clock.now
+            let hint = reason != Self.noAnswer ? "" :
+                " (the daemon may be down, may require CURVE, or may not know this worker's key: check --server-key, --keys and its bus.authorized_keys)"
+            log("reconnecting in \(String(format: "%.2f", delay)) s: \(reason)\(hint)")
+        }
     }
+
+    private static let noAnswer = "no answer to hello"
 
     private func receiveAll() throws(WorkerError) {
         while let socket, let frames = receive(socket) {
@@ -223,7 +234,7 @@ public final class WorkerClient {
         guard socket != nil else { return }
         let interval = Duration.milliseconds(Int(config.heartbeatInterval * 1000))
         if clock.now - lastHeard > interval * config.livenessIntervals {
-            reconnect(because: welcomed ? "the daemon went silent" : "no answer to hello")
+            reconnect(because: welcomed ? "the daemon went silent" : Self.noAnswer)
             return
         }
         if welcomed, clock.now - lastSent >= interval {

@@ -20,6 +20,8 @@ public struct DaemonSettings: Sendable, Equatable {
     public var serverKeys: String?
     /// Directory of authorized worker public keys (with CURVE).
     public var authorizedKeys: String?
+    /// Directory of authorized operator (gectl) public keys, for a tcp:// control endpoint.
+    public var operatorKeys: String?
     /// Engine snapshot every this many inputs (bounds replay after a crash).
     public var snapshotEvery = 500
 
@@ -59,6 +61,11 @@ public struct DaemonSettings: Sendable, Equatable {
     /// Checks what single settings cannot: how they go together.
     public func validate() throws(ConfigError) {
         try engine.validate()
+        if controlEndpoint.hasPrefix("tcp://"), serverKeys == nil || operatorKeys == nil {
+            throw ConfigError(
+                key: "bus.control",
+                message: "a tcp:// control endpoint lets anyone who reaches it steer the run, so it needs CURVE: set bus.server_keys and bus.operator_keys (a folder of gectl public keys, made with gectl --generate-keys), or use an ipc:// path")
+        }
         if serverKeys != nil, authorizedKeys == nil {
             throw ConfigError(key: "bus.authorized_keys", message: "CURVE is on (bus.server_keys): name the directory of authorized worker keys")
         }
