@@ -36,6 +36,24 @@ extension ProcessSuites {
             #expect(output.isEmpty, "\(output)")
         }
 
+        /// The exposure scores systemd/README.md records, as targets.
+        @Test(.enabled(if: analyzer != nil, "systemd-analyze is not installed (apt install systemd)"),
+              arguments: [("ged.service", 2.5), ("ge-llm-worker@.service", 2.5), ("ge-gpu-worker@.service", 4.0)])
+        func hardeningStaysWithinItsExposureTarget(unit: String, target: Double) throws {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: Self.analyzer!)
+            process.arguments = ["security", "--offline=yes", Self.units.appendingPathComponent(unit).path]
+            let output = Pipe()
+            process.standardOutput = output
+            process.standardError = output
+            try process.run()
+            let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            let line = try #require(text.split(separator: "\n").last { $0.contains("Overall exposure level") }, "\(text)")
+            let score = try #require(line.split(separator: ":").last?.split(separator: " ").first.flatMap { Double($0) }, "\(line)")
+            #expect(score <= target, "\(unit): exposure \(score), target \(target)")
+        }
+
         @Test func readyAndWatchdogReachTheNotifySocket() throws {
             let path = FileManager.default.temporaryDirectory.appendingPathComponent("notify-\(UUID().uuidString)").path
             let fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
