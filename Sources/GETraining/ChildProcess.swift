@@ -28,6 +28,10 @@ public final class ChildProcess: @unchecked Sendable {
         posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_APPEND, 0o644)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
         ged_spawn_file_actions_addchdir(&actions, directory)
+        // Nothing of the worker's open files (sockets, pipes of whoever
+        // started it) may reach the job, nor keep such a pipe open after the
+        // worker is gone.
+        ged_spawn_file_actions_addclosefrom(&actions, 3)
 
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)

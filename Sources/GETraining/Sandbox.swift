@@ -36,8 +36,8 @@ public enum Sandbox: Sendable, Equatable {
         let limits = policy.limits.prlimitArguments
         switch self {
         case .none:
-            return limits + ["/usr/bin/env", "-i"] + policy.environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
-                + ["/bin/sh", "-c", command]
+            return limits + Self.dieWithWorker + ["/usr/bin/env", "-i"]
+                + policy.environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" } + ["/bin/sh", "-c", command]
         case .bubblewrap(let path):
             var mounts = MountList()
             mounts.systemMounts()
@@ -120,6 +120,18 @@ public enum Sandbox: Sendable, Equatable {
             }
         }
     }
+
+    /// Without bubblewrap, the command still dies with the worker, all its
+    /// descendants too: `unshare` gives it a PID namespace whose init dies
+    /// with `unshare`, which dies with the worker (the parent-death signal
+    /// setpriv sets). Empty when util-linux lacks them.
+    static let dieWithWorker: [String] = {
+        let tools = ["/usr/bin/setpriv", "/usr/bin/unshare"]
+        guard tools.allSatisfy(FileManager.default.isExecutableFile(atPath:)) else { return [] }
+        let user = getuid() == 0 ? [] : ["--user", "--map-current-user"]
+        return ["/usr/bin/setpriv", "--pdeathsig", "KILL", "--", "/usr/bin/unshare", "--pid", "--fork", "--kill-child=KILL"]
+            + user + ["--"]
+    }()
 
     /// What of /etc a job may read: the loader, names of users and groups
     /// (no passwords: those are in /etc/shadow, which is not here), time

@@ -57,6 +57,32 @@ extension ProcessSuites {
             #expect(broker.allActions.contains { if case .workerLeft(let worker, let reason) = $0 { worker.id == holder.id && reason.contains("silent") } else { false } })
         }
 
+        @Test func trainingDiesWithItsWorkerEvenUnsandboxed() throws {
+            let broker = try BrokerHarness(config: brokerConfig())
+            defer { broker.stop() }
+            let work = FileManager.default.temporaryDirectory.appendingPathComponent("orphans-\(UUID().uuidString)").path
+            defer { try? FileManager.default.removeItem(atPath: work) }
+            let worker = try start("ge-gpu-worker", [
+                "--connect", broker.endpoint, "--device", "cpu", "--seeds", Self.seeds, "--sandbox", "none",
+                "--name", "w", "--work-dir", work,
+            ])
+            defer { kill(worker.processIdentifier, SIGKILL); worker.waitUntilExit() }
+            #expect(eventually { broker.workers.count == 1 })
+            broker.send(.submit(id: "t", kind: .gpu, payload: variant("hang")))
+            /// Training processes (the seed's train.py) working in this worker's job folders.
+            func training() -> [Int32] {
+                ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).compactMap(Int32.init).filter { pid in
+                    let cwd = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/cwd")) ?? ""
+                    let command = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline").map { String(decoding: $0, as: UTF8.self) } ?? ""
+                    return cwd.hasPrefix(work) && command.contains("train.py")
+                }
+            }
+            #expect(eventually { !training().isEmpty }, "the job started training")
+            kill(worker.processIdentifier, SIGKILL)
+            worker.waitUntilExit()
+            #expect(eventually { training().isEmpty }, "training outlived its worker: \(training())")
+        }
+
         @Test func theLLMWorkerServesPromptsWithTheBaselineProviderAndStopsOnSIGTERM() throws {
             let broker = try BrokerHarness(config: brokerConfig())
             defer { broker.stop() }

@@ -82,11 +82,10 @@ import Testing
         #expect(outcome.failed?.kind == .timeout)
         #expect(outcome.failed?.reason == "train exceeded its 3 s limit and was killed")
         #expect(Date().timeIntervalSince(start) < 30, "killed at its limit, not left to run")
-        let pids = try String(contentsOfFile: workRoot + "/job-j1-1/pids.txt", encoding: .utf8)
-            .split(separator: " ").compactMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
-        #expect(pids.count == 3)
-        #expect(livingProcesses(inGroup: pids[1]).isEmpty, "the process group is gone")
-        #expect(!isLiving(pids[2]), "the helper the script started is gone")
+        // The job wrote its pids from inside its own PID namespace; on the
+        // host, what counts is that nothing runs in its folder any more.
+        #expect(FileManager.default.fileExists(atPath: workRoot + "/job-j1-1/pids.txt"), "the script and its helper started")
+        #expect(processes(workingIn: workRoot).isEmpty, "the script and the helper it started are gone")
     }
 
     @Test func cancelStopsARunningJob() throws {
@@ -136,16 +135,12 @@ import Testing
     }
 }
 
-/// Processes of a group that are alive (zombies, which only wait to be
-/// reaped, do not count), read from /proc.
-func livingProcesses(inGroup group: Int32) -> [Int32] {
+/// Living processes whose working directory lies under `folder`.
+func processes(workingIn folder: String) -> [Int32] {
     let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
     return entries.compactMap(Int32.init).filter { pid in
-        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-            let close = stat.lastIndex(of: ")")
-        else { return false }
-        let fields = stat[stat.index(after: close)...].split(separator: " ")
-        return fields.count > 3 && fields[0] != "Z" && Int32(fields[2]) == group
+        let cwd = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/cwd")) ?? ""
+        return cwd.hasPrefix(folder) && isLiving(pid)
     }
 }
 
