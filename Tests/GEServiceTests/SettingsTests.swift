@@ -17,7 +17,7 @@ import Testing
         "variation.crossover_temperature": "[0.2, 0.3]", "variation.top_p": "0.9", "variation.max_tokens": "[100, 200]",
         "bus.work": "tcp://127.0.0.1:6000", "bus.control": "ipc:///tmp/c.sock", "bus.events": "ipc:///tmp/e.sock",
         "bus.heartbeat_seconds": "2.5", "bus.max_attempts": "5", "bus.server_keys": "/etc/ged/server.key",
-        "bus.authorized_keys": "/etc/ged/keys", "bus.operator_keys": "/etc/ged/operators",
+        "bus.authorized_keys": "/etc/ged/keys", "bus.operator_keys": "/etc/ged/operators", "bus.allow_plaintext": "true",
     ]
 
     @Test func everySettingIsReadFromTOMLAndShownAsItWasWritten() throws {
@@ -102,5 +102,25 @@ extension SettingsTests {
             .deletingLastPathComponent().appendingPathComponent("systemd/ged.toml").path
         let settings = try DaemonSettings.load(file: path)
         try settings.validate()
+    }
+}
+
+extension SettingsTests {
+    @Test func aWorkEndpointBeyondLoopbackNeedsCurveOrAnExplicitYes() throws {
+        var settings = DaemonSettings()
+        #expect(settings.workEndpoint == "tcp://127.0.0.1:5555", "loopback unless told otherwise")
+        settings.workEndpoint = "tcp://*:5555"
+        #expect(throws: ConfigError.self) { try settings.validate() }
+        for loopback in ["tcp://127.0.0.1:5555", "tcp://localhost:1", "tcp://[::1]:7", "ipc:///run/ged/work.sock"] {
+            settings.workEndpoint = loopback
+            #expect(throws: Never.self) { try settings.validate() }
+        }
+        settings.workEndpoint = "tcp://0.0.0.0:5555"
+        settings.allowPlaintext = true
+        #expect(throws: Never.self) { try settings.validate() }
+        settings.allowPlaintext = false
+        settings.serverKeys = "/etc/ged/server.key"
+        settings.authorizedKeys = "/etc/ged/authorized_keys"
+        #expect(throws: Never.self) { try settings.validate() }
     }
 }

@@ -12,7 +12,7 @@ public struct DaemonSettings: Sendable, Equatable {
     public var promptsDirectory = "/usr/share/ged/prompts"
     public var engine = EngineConfig()
     public var rngSeed: UInt64 = 1
-    public var workEndpoint = "tcp://*:5555"
+    public var workEndpoint = "tcp://127.0.0.1:5555"
     public var controlEndpoint = "ipc:///run/ged/control.sock"
     public var eventsEndpoint = "ipc:///run/ged/events.sock"
     public var broker = BrokerConfig()
@@ -22,6 +22,8 @@ public struct DaemonSettings: Sendable, Equatable {
     public var authorizedKeys: String?
     /// Directory of authorized operator (gectl) public keys, for a tcp:// control endpoint.
     public var operatorKeys: String?
+    /// Whether the work endpoint may listen beyond loopback without CURVE.
+    public var allowPlaintext = false
     /// Engine snapshot every this many inputs (bounds replay after a crash).
     public var snapshotEvery = 500
 
@@ -66,8 +68,21 @@ public struct DaemonSettings: Sendable, Equatable {
                 key: "bus.control",
                 message: "a tcp:// control endpoint lets anyone who reaches it steer the run, so it needs CURVE: set bus.server_keys and bus.operator_keys (a folder of gectl public keys, made with gectl --generate-keys), or use an ipc:// path")
         }
+        if serverKeys == nil, !allowPlaintext, Self.isBeyondLoopback(workEndpoint) {
+            throw ConfigError(
+                key: "bus.work",
+                message: "\(workEndpoint) accepts workers from the network without CURVE, so anyone who reaches it can send results: turn CURVE on (bus.server_keys, bus.authorized_keys; ged --generate-keys), bind 127.0.0.1, or set bus.allow_plaintext = true on a network you trust")
+        }
         if serverKeys != nil, authorizedKeys == nil {
             throw ConfigError(key: "bus.authorized_keys", message: "CURVE is on (bus.server_keys): name the directory of authorized worker keys")
         }
+    }
+
+    /// Whether a tcp:// endpoint listens on more than the loopback interface.
+    static func isBeyondLoopback(_ endpoint: String) -> Bool {
+        guard endpoint.hasPrefix("tcp://") else { return false }
+        let address = endpoint.dropFirst("tcp://".count)
+        let host = address.lastIndex(of: ":").map { String(address[..<$0]) } ?? String(address)
+        return !["127.0.0.1", "localhost", "[::1]", "::1", "lo"].contains(host) && !host.hasPrefix("127.")
     }
 }

@@ -54,6 +54,8 @@ extension Setting {
                         "The daemon's CURVE key pair file; CURVE is on when set (ged --generate-keys makes one)."),
         .optionalString("bus.authorized_keys", \.authorizedKeys, .daemon,
                         "With CURVE: the folder of authorized worker public keys (*.pub)."),
+        .bool("bus.allow_plaintext", \.allowPlaintext, .daemon,
+              "Let the work endpoint listen beyond loopback without CURVE (only on a network you trust)."),
         .optionalString("bus.operator_keys", \.operatorKeys, .daemon,
                         "With CURVE: the folder of authorized operator (gectl) public keys; required for a tcp:// control endpoint."),
     ]
