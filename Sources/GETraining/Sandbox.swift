@@ -124,13 +124,15 @@ public enum Sandbox: Sendable, Equatable {
     /// Without bubblewrap, the command still dies with the worker, all its
     /// descendants too: `unshare` gives it a PID namespace whose init dies
     /// with `unshare`, which dies with the worker (the parent-death signal
-    /// setpriv sets). Empty when util-linux lacks them.
+    /// setpriv sets). Empty when util-linux lacks them or this host allows
+    /// no PID namespace here (then only the process group is stopped).
     static let dieWithWorker: [String] = {
         let tools = ["/usr/bin/setpriv", "/usr/bin/unshare"]
         guard tools.allSatisfy(FileManager.default.isExecutableFile(atPath:)) else { return [] }
         let user = getuid() == 0 ? [] : ["--user", "--map-current-user"]
-        return ["/usr/bin/setpriv", "--pdeathsig", "KILL", "--", "/usr/bin/unshare", "--pid", "--fork", "--kill-child=KILL"]
-            + user + ["--"]
+        let prefix = ["/usr/bin/setpriv", "--pdeathsig", "KILL", "--", "/usr/bin/unshare", "--pid", "--fork",
+                      "--kill-child=KILL"] + user + ["--"]
+        return CommandOutput.run(prefix + ["/bin/true"])?.status == 0 ? prefix : []
     }()
 
     /// What of /etc a job may read: the loader, names of users and groups
