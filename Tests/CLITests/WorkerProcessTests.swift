@@ -69,18 +69,25 @@ extension ProcessSuites {
             defer { kill(worker.processIdentifier, SIGKILL); worker.waitUntilExit() }
             #expect(eventually { broker.workers.count == 1 })
             broker.send(.submit(id: "t", kind: .gpu, payload: variant("hang")))
-            /// Training processes (the seed's train.py) working in this worker's job folders.
-            func training() -> [Int32] {
+            /// Processes working in this worker's job folders; with `python`,
+            /// only the seed's training script itself (`python3 train.py`),
+            /// which starts after the wrappers that tie it to the worker.
+            func jobProcesses(python: Bool = false) -> [Int32] {
                 ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).compactMap(Int32.init).filter { pid in
                     let cwd = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/cwd")) ?? ""
-                    let command = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline").map { String(decoding: $0, as: UTF8.self) } ?? ""
-                    return cwd.hasPrefix(work) && command.contains("train.py")
+                    let words = (FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") ?? Data()).split(separator: 0)
+                        .map { String(decoding: $0, as: UTF8.self) }
+                    // Zombies only wait to be reaped (this container's init may not).
+                    let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
+                    let zombie = stat.split(separator: ")").last?.split(separator: " ").first == "Z"
+                    return cwd.hasPrefix(work) && !zombie
+                        && (!python || (words.first?.hasSuffix("python3") == true && words.dropFirst().first == "train.py"))
                 }
             }
-            #expect(eventually { !training().isEmpty }, "the job started training")
+            #expect(eventually { !jobProcesses(python: true).isEmpty }, "the job started training")
             kill(worker.processIdentifier, SIGKILL)
             worker.waitUntilExit()
-            #expect(eventually { training().isEmpty }, "training outlived its worker: \(training())")
+            #expect(eventually { jobProcesses().isEmpty }, "the job outlived its worker: \(jobProcesses())")
         }
 
         @Test func theLLMWorkerServesPromptsWithTheBaselineProviderAndStopsOnSIGTERM() throws {
