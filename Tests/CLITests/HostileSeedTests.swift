@@ -60,6 +60,7 @@ extension ProcessSuites {
             deinit {
                 stopHelper()
                 (listeners + [control]).forEach { close($0) }
+                // GE_TEST_KEEP=1 keeps the folder (job logs included) for a look after a failure.
                 if ProcessInfo.processInfo.environment["GE_TEST_KEEP"] == nil { try? FileManager.default.removeItem(atPath: base) }
                 try? FileManager.default.removeItem(atPath: outside)
                 try? FileManager.default.removeItem(atPath: devShm)
