@@ -113,6 +113,9 @@ public final class Daemon {
         broker = try BrokerServer(context: context, endpoint: settings.workEndpoint, config: settings.broker, curve: curve, log: log)
         controlSocket = try ZMQSocket(context, .rep)
         try controlSocket.setLinger(milliseconds: 0)
+        // Requests are a few hundred bytes; libzmq drops a peer that sends more
+        // than this, so a flood never reaches the reactor's memory.
+        try controlSocket.setMaximumMessageSize(Self.maximumControlRequestBytes)
         if settings.controlEndpoint.hasPrefix("tcp://") {
             // Whoever reaches a control socket steers the run: over TCP only
             // an operator whose key is authorized may (settings.validate
@@ -181,6 +184,9 @@ public final class Daemon {
             try socket.bind(endpoint)
         }
     }
+
+    /// The largest control request accepted.
+    static let maximumControlRequestBytes: Int64 = 64 << 10
 
     /// The work endpoint actually bound.
     public var workEndpoint: String { broker.endpoint }

@@ -1,4 +1,6 @@
 import Foundation
+import GEBus
+import GEProtocol
 import GEBusTestSupport
 import GECore
 import GEStore
@@ -13,7 +15,7 @@ extension ProcessSuites {
             let finished = eventually(timeout: 180) { run.state()?["state"] as? String == "finished" }
             #expect(finished, "\(run.daemonLog)")
             let status = try #require(run.state())
-            #expect(status["evaluations"] as? Int == 40)
+            #expect(status["evaluations"] as? Int == 40, "\(status)")
 
             let all = try #require(try run.json("export") as? [[String: Any]])
             let evaluated = all.filter { $0["objectives"] is [Double] }
@@ -54,7 +56,23 @@ extension ProcessSuites {
             #expect(hostile.status == 1 && hostile.stderr.contains("variation.p_cx: must be a number"), "\(hostile.stderr)")
             let unknown = try run.gectl("config", "set", "colour", "blue")
             #expect(unknown.status == 1 && unknown.stderr.contains("no setting colour"))
-            let missing = try run.gectl("show", "99999")
+            // A hostile control peer: an oversized request and garbage. ged drops
+        // them and keeps answering gectl.
+        let context = try ZMQContext()
+        func reply(to frame: Data) throws -> Data? {
+            let peer = try ZMQSocket(context, .req)
+            defer { peer.close() }
+            try peer.setLinger(milliseconds: 0)
+            try peer.connect(run.control)
+            try peer.send([frame])
+            guard try ZMQPoller.poll([.socket(peer)], timeoutMilliseconds: 3000)[0] else { return nil }
+            return try peer.receive(dontWait: true)?.first
+        }
+        #expect(try reply(to: Data(repeating: 0x41, count: 8 << 20)) == nil, "an oversized request is dropped unread")
+        let garbage = try reply(to: Data("{\"nonsense\":".utf8)).flatMap { try? JSONDecoder().decode(ControlReply.self, from: $0) }
+        #expect(garbage?.ok == false && garbage?.error?.contains("malformed request") == true)
+        #expect(try run.gectl("status").status == 0, "ged still answers after hostile control requests")
+        let missing = try run.gectl("show", "99999")
             #expect(missing.status == 1 && missing.stderr.hasPrefix("gectl: no individual 99999"))
 
             #expect(try run.gectl("stop").status == 0)
