@@ -12,9 +12,16 @@ final class DirectoryLock {
         guard descriptor >= 0 else {
             throw .stateUnusable(directory, String(cString: strerror(errno)))
         }
-        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
-            close(descriptor)
-            throw .stateInUse(directory)
+        // A lock just released can stay held for a moment by a process that
+        // forked in between and has not yet exec'd (the descriptor closes on
+        // exec): try for up to two seconds before calling the directory busy.
+        let deadline = Date().addingTimeInterval(2)
+        while flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
+            guard Date() < deadline else {
+                close(descriptor)
+                throw .stateInUse(directory)
+            }
+            usleep(50_000)
         }
     }
 
