@@ -22,10 +22,10 @@ if [ ${#missing[@]} -gt 0 ]; then
     sudo=""; [ "$(id -u)" -ne 0 ] && sudo=sudo
     $sudo apt-get update -qq && $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
-if ! python3 -c "import torch, sklearn" 2>/dev/null; then
-    say "installing PyTorch (CPU) and scikit-learn"
-    python3 -m pip install -q torch==2.13.0+cpu scikit-learn 2>/dev/null \
-        || python3 -m pip install -q torch scikit-learn --extra-index-url https://download.pytorch.org/whl/cpu
+if ! python3 -c "import torch" 2>/dev/null; then
+    say "installing PyTorch (CPU)"
+    python3 -m pip install -q torch==2.13.0+cpu 2>/dev/null \
+        || python3 -m pip install -q torch --extra-index-url https://download.pytorch.org/whl/cpu
 fi
 
 say "building (release)"

@@ -30,7 +30,15 @@ import TOMLKit
 ///     name = "accuracy"
 ///     key = "test_accuracy"             # key in the result file
 ///     direction = "maximize"            # or "minimize"
-///     from = "result"                   # or "screen": the worker's trusted screen step
+///     from = "result"                   # self-reported by the job; or "screen": the trusted
+///                                       # screen step; or "grading": graded by the worker
+///
+///     [grading]                         # optional: held-out grading the job cannot forge
+///     command = "python3 predict.py --output {output}"   # after training, sandboxed
+///     timeout = 120
+///     predictions = "predictions.json"  # the file {output} names: a JSON list, one per label
+///     labels = "grading/test_labels.json"  # the worker's; its folder is hidden from every job
+///     metric = "accuracy"               # objectives take it with key = "accuracy", from = "grading"
 ///
 ///     [limits]                          # per job; all optional (worker flags may lower them)
 ///     memory_mb = 8192                  # address space of CPU jobs
@@ -50,12 +58,40 @@ public struct SeedManifest: Sendable, Equatable {
 
     public struct Objective: Sendable, Equatable {
         public var name: String
-        /// The key of the value in the result file.
+        /// The key of the value in the result file (or the screen's, or the
+        /// grading metric).
         public var key: String
         public var maximize: Bool
-        /// Whether the value comes from the screen step, which ends before
-        /// the training process (and anything it might forge) starts.
-        public var fromScreen = false
+        public var source: ObjectiveSource = .result
+
+        /// The key of the value among a training run's metrics.
+        public var metricKey: String {
+            switch source {
+            case .result: key
+            case .screen: "screen." + key
+            case .grading: "graded." + key
+            }
+        }
+    }
+
+    /// Held-out grading: after training, a sandboxed command writes its
+    /// predictions for test inputs; the worker scores them against labels
+    /// that never enter a sandbox.
+    public struct Grading: Sendable, Equatable {
+        /// How predictions are scored.
+        public enum Metric: String, Sendable, Equatable, CaseIterable {
+            /// The fraction of predictions equal to their label.
+            case accuracy
+        }
+
+        public var command: Command
+        /// The file the command writes (`{output}`): a JSON list with one
+        /// prediction per label, in order.
+        public var predictions: String
+        /// The labels file: a JSON list of integers or strings; relative to
+        /// the seed folder, or absolute. Its folder is hidden from jobs.
+        public var labels: String
+        public var metric: Metric
     }
 
     /// Per-job resource limits the seed asks for; `nil`: the worker's default.
@@ -81,6 +117,8 @@ public struct SeedManifest: Sendable, Equatable {
     public var resultFile: String
     public var objectives: [Objective]
     public var limits = Limits()
+    /// Held-out grading, for seeds that opt in.
+    public var grading: Grading?
     /// Names of worker environment variables the job receives.
     public var environment: [String] = []
     /// The text of `seed.toml` itself, so a run can keep the manifest it was
@@ -89,6 +127,17 @@ public struct SeedManifest: Sendable, Equatable {
 
     /// Objective directions as weights (+1 maximize, −1 minimize).
     public var weights: [Double] { objectives.map { $0.maximize ? 1 : -1 } }
+
+    /// The labels file of the grading step, absolute.
+    public var labelsPath: String? {
+        grading.map { $0.labels.hasPrefix("/") ? $0.labels : directory.appendingPathComponent($0.labels).path }
+    }
+
+    /// The folder that holds the grading labels: never copied into a job
+    /// folder and hidden in every sandbox.
+    public var gradingFolder: String? {
+        labelsPath.map { URL(fileURLWithPath: $0).deletingLastPathComponent().path }
+    }
 
     /// The seed's genome file text.
     public func genomeSource() throws(SeedManifestError) -> String {
@@ -151,7 +200,7 @@ struct ManifestReader {
     }
 
     func read(_ root: TOMLTable) throws(SeedManifestError) -> SeedManifest {
-        try toml.allowOnly(["seed", "screen", "train", "objectives", "limits"], in: root, prefix: "")
+        try toml.allowOnly(["seed", "screen", "train", "grading", "objectives", "limits"], in: root, prefix: "")
         let seed = try table(root, "seed")
         let screen = try table(root, "screen")
         let train = try table(root, "train")
@@ -179,6 +228,18 @@ struct ManifestReader {
                 try objective(value, key: "objectives[\(index)]")
             })
         manifest.environment = try toml.strings(seed, "environment", prefix: "seed.") ?? []
+        if let grading = try toml.table(root, "grading") {
+            manifest.grading = try self.grading(grading)
+        }
+        for (index, objective) in manifest.objectives.enumerated() where objective.source == .grading {
+            let key = "objectives[\(index)]"
+            guard let grading = manifest.grading else {
+                throw fail(key + ".from", "\"grading\" needs a [grading] table with command, predictions, labels and metric")
+            }
+            guard objective.key == grading.metric.rawValue else {
+                throw fail(key + ".key", "must be \"\(grading.metric.rawValue)\", the grading metric, got \"\(objective.key)\"")
+            }
+        }
         if let limits = try toml.table(root, "limits") {
             try toml.allowOnly(["memory_mb", "processes", "disk_mb", "tmp_mb"], in: limits, prefix: "limits.")
             func positive(_ key: String) throws(SeedManifestError) -> Int? {
@@ -198,8 +259,8 @@ struct ManifestReader {
         let prefix = key + "."
         try toml.allowOnly(["name", "key", "direction", "from"], in: table, prefix: prefix)
         let from = try toml.string(table, "from", prefix: prefix) ?? "result"
-        guard ["result", "screen"].contains(from) else {
-            throw fail(prefix + "from", "must be \"result\" or \"screen\", got \"\(from)\"")
+        guard let source = ObjectiveSource(rawValue: from) else {
+            throw fail(prefix + "from", "must be \"result\", \"screen\" or \"grading\", got \"\(from)\"")
         }
         let direction = try required(toml.string(table, "direction", prefix: prefix), prefix + "direction")
         guard ["maximize", "minimize"].contains(direction) else {
@@ -208,7 +269,28 @@ struct ManifestReader {
         return SeedManifest.Objective(
             name: try required(toml.string(table, "name", prefix: prefix), prefix + "name"),
             key: try required(toml.string(table, "key", prefix: prefix), prefix + "key"),
-            maximize: direction == "maximize", fromScreen: from == "screen")
+            maximize: direction == "maximize", source: source)
+    }
+
+    func grading(_ table: TOMLTable) throws(SeedManifestError) -> SeedManifest.Grading {
+        let prefix = "grading."
+        try toml.allowOnly(["command", "timeout", "predictions", "labels", "metric"], in: table, prefix: prefix)
+        let labels = try required(toml.string(table, "labels", prefix: prefix), prefix + "labels")
+        let parts = labels.split(separator: "/")
+        // The labels' folder is hidden from jobs: it must be a folder of
+        // their own, not the seed folder (which jobs need) or one above.
+        guard !parts.contains(".."), labels.hasPrefix("/") || parts.count >= 2 else {
+            throw fail(prefix + "labels", "must lie in a folder of its own inside the seed folder (e.g. \"grading/test_labels.json\") or be an absolute path, got \"\(labels)\"")
+        }
+        let metric = try toml.string(table, "metric", prefix: prefix) ?? SeedManifest.Grading.Metric.accuracy.rawValue
+        guard let known = SeedManifest.Grading.Metric(rawValue: metric) else {
+            let names = SeedManifest.Grading.Metric.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")
+            throw fail(prefix + "metric", "must be one of \(names), got \"\(metric)\"")
+        }
+        return SeedManifest.Grading(
+            command: try command(table, prefix),
+            predictions: try toml.string(table, "predictions", prefix: prefix) ?? "predictions.json",
+            labels: labels, metric: known)
     }
 
     func command(_ table: TOMLTable, _ prefix: String) throws(SeedManifestError) -> SeedManifest.Command {

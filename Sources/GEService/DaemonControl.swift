@@ -82,7 +82,7 @@ extension Daemon {
             state: engine.isFinished ? .finished : (engine.paused ? .paused : .running), stopReason: engine.stopReason,
             paused: engine.paused, evaluations: engine.evaluationsCompleted, budget: engine.config.evaluationBudget,
             generation: engine.generation,
-            objectives: manifest.objectives.map { StatusReport.Objective(name: $0.name, maximize: $0.maximize) }, best: best,
+            objectives: objectives, best: best,
             hypervolume: hypervolume(of: evaluated.map { $0.fitness! }),
             workersBusy: workers.count { !$0.running.isEmpty }, workersIdle: workers.count { $0.running.isEmpty },
             queuedLLM: broker.core.queued(.llm), queuedGPU: broker.core.queued(.gpu))
@@ -135,7 +135,12 @@ extension Daemon {
             variations: individual.variations.map { step in
                 "\(step.variation.rawValue) of segment \(step.segment) with \(step.templateID) (persona \(step.persona), temperature \(String(format: "%.2f", step.temperature)))"
                     + (step.elite.map { ", learning from #\($0)" } ?? "")
-            })
+            }, objectives: objectives)
+    }
+
+    /// The run's objectives, as reports show them.
+    var objectives: [StatusReport.Objective] {
+        manifest.objectives.map { StatusReport.Objective(name: $0.name, maximize: $0.maximize, source: $0.source) }
     }
 
     /// The individual and its first parents back to the seed.

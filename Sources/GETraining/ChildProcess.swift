@@ -19,45 +19,35 @@ public final class ChildProcess: @unchecked Sendable {
     private let lock = NSLock()
     private var cancelRequested = false
 
-    /// Starts `arguments` in `directory`, appending stdout and stderr to `log`.
+    /// Starts `arguments` in `directory`, appending stdout and stderr to
+    /// `log`, as the leader of a new process group that dies with the
+    /// calling thread (see `ged_spawn`).
     public init(arguments: [String], directory: String, log: String, environment: [String: String]) throws {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_APPEND, 0o644)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        ged_spawn_file_actions_addchdir(&actions, directory)
-        // Nothing of the worker's open files (sockets, pipes of whoever
-        // started it) may reach the job, nor keep such a pipe open after the
-        // worker is gone.
-        ged_spawn_file_actions_addclosefrom(&actions, 3)
-
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        // A new process group led by the child; default dispositions and an
-        // empty mask, since the parent's threads may block SIGTERM.
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for number in [SIGTERM, SIGINT, SIGHUP, SIGPIPE, SIGQUIT] { sigaddset(&defaults, number) }
-        posix_spawnattr_setpgroup(&attributes, 0)
-        posix_spawnattr_setsigmask(&attributes, &empty)
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-
+        guard let program = arguments.first, let path = Self.resolve(program) else {
+            throw ChildProcessError(message: "cannot start \(arguments.first ?? "nothing"): not found on PATH")
+        }
+        let logDescriptor = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        guard logDescriptor >= 0 else {
+            throw ChildProcessError(message: "cannot open the job log \(log): \(String(cString: strerror(errno)))")
+        }
+        defer { close(logDescriptor) }
         let argv = arguments.map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { envp.forEach { free($0) } }
         var child: pid_t = 0
-        let status = posix_spawnp(&child, arguments[0], &actions, &attributes, argv, envp)
+        let status = ged_spawn(path, argv, envp, directory, logDescriptor, &child)
         guard status == 0 else {
-            throw ChildProcessError(message: "cannot start \(arguments[0]): \(String(cString: strerror(status)))")
+            throw ChildProcessError(message: "cannot start \(program): \(String(cString: strerror(status)))")
         }
         pid = child
+    }
+
+    /// `program` itself if it names a path, else its first executable on PATH.
+    static func resolve(_ program: String) -> String? {
+        if program.contains("/") { return program }
+        let folders = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
+        return folders.map { "\($0)/\(program)" }.first(where: FileManager.default.isExecutableFile(atPath:))
     }
 
     /// Asks `wait` to stop the group now.

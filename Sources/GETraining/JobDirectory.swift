@@ -18,7 +18,11 @@ public struct JobDirectory: Sendable {
         let manager = FileManager.default
         try manager.createDirectory(atPath: root, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o711])
         directory.remove()
-        try copyContents(of: seed.directory.path, to: directory.path)
+        // The grading labels stay on the worker: never in a job's folder.
+        let labels = seed.gradingFolder.flatMap { folder in
+            folder.hasPrefix(seed.directory.path + "/") ? String(folder.dropFirst(seed.directory.path.count + 1)) : nil
+        }
+        try copyContents(of: seed.directory.path, to: directory.path, excluding: labels.map { [$0] } ?? [])
         try Data(source.utf8).write(to: URL(fileURLWithPath: directory.path + "/" + seed.genomeFile))
         if let owner {
             for item in [directory.path] + ((try? manager.subpathsOfDirectory(atPath: directory.path)) ?? []).map({ directory.path + "/" + $0 }) {
@@ -28,13 +32,15 @@ public struct JobDirectory: Sendable {
         return directory
     }
 
-    /// Copies a folder's files and subfolders with their permission bits
-    /// but not their owners: the worker may run as a user who could not
-    /// give them away (FileManager.copyItem tries to).
-    static func copyContents(of source: String, to destination: String) throws {
+    /// Copies a folder's files and subfolders, but none of the `excluding`
+    /// subpaths, with their permission bits but not their owners: the worker
+    /// may run as a user who could not give them away (FileManager.copyItem
+    /// tries to).
+    static func copyContents(of source: String, to destination: String, excluding: [String] = []) throws {
         let manager = FileManager.default
         try manager.createDirectory(atPath: destination, withIntermediateDirectories: false)
-        for item in try manager.subpathsOfDirectory(atPath: source) {
+        for item in try manager.subpathsOfDirectory(atPath: source)
+        where !excluding.contains(where: { item == $0 || item.hasPrefix($0 + "/") }) {
             let from = source + "/" + item, to = destination + "/" + item
             var info = stat()
             guard lstat(from, &info) == 0 else { continue }

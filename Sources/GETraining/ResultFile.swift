@@ -34,12 +34,12 @@ public enum ResultFile {
         return metrics
     }
 
-    /// The objective values named by the manifest, in its order; those the
-    /// manifest takes `from = "screen"` are the screen's (`screen.<key>`).
+    /// The objective values named by the manifest, in its order, each from
+    /// its source (`SeedManifest.Objective.metricKey`).
     public static func objectives(_ metrics: [String: Double], manifest: SeedManifest) throws(Problem) -> [Double] {
         var values: [Double] = []
         for objective in manifest.objectives {
-            let key = objective.fromScreen ? "screen." + objective.key : objective.key
+            let key = objective.metricKey
             guard let value = metrics[key] else { throw .missingKey(key) }
             guard value.isFinite else { throw .notFinite(key: objective.key) }
             values.append(value)

@@ -50,6 +50,9 @@ public enum Sandbox: Sendable, Equatable {
                 mounts.bind("--ro-bind", folder)
             }
             mounts.bind("--bind", directory)
+            for folder in policy.hidden where mounts.isCovered(folder) {
+                mounts.arguments += ["--perms", "0000", "--tmpfs", folder, "--remount-ro", folder]
+            }
             // The sandbox's own root holds only mount points: read-only too.
             mounts.arguments += ["--remount-ro", "/"]
             var arguments = limits + [path, "--die-with-parent", "--new-session", "--unshare-ipc", "--unshare-pid",

@@ -19,6 +19,9 @@ public struct SandboxPolicy: Sendable, Equatable {
     /// Folders visible read-only at their own paths (seeds, the Python
     /// installation, data).
     public var readOnly: [String]
+    /// Folders hidden under an empty read-only mount wherever a read-only
+    /// folder would show them (a seed's grading labels).
+    public var hidden: [String] = []
     /// Device nodes kept (the worker's GPU).
     public var devices: [String]
     /// The job's whole environment.

@@ -45,6 +45,7 @@ public final class TrainingJobExecutor: JobExecutor {
         func policy(for seed: SeedManifest) -> SandboxPolicy {
             var policy = self.policy
             policy.readOnly.append(seeds)
+            if let folder = seed.gradingFolder { policy.hidden.append(folder) }
             if let data = seed.data, data.hasPrefix("/") { policy.readOnly.append(data) }
             for name in seed.environment { policy.environment[name] = workerEnvironment[name] }
             let memory = [seed.limits.memoryMB, maximumMemoryMB].compactMap { $0 }.min()
@@ -112,6 +113,11 @@ public final class TrainingJobExecutor: JobExecutor {
         } catch {
             return setupFailure("seed \(spec.seed): \(error)")
         }
+        // Labels a seed's data preparation has not written yet fail the job
+        // now, not after hours of training.
+        if let labels = manifest.labelsPath, !FileManager.default.isReadableFile(atPath: labels) {
+            return setupFailure("seed \(spec.seed): the worker cannot read the grading labels \(labels) (has the seed's data been prepared?)")
+        }
         let directory: JobDirectory
         do {
             directory = try JobDirectory.create(
@@ -121,9 +127,10 @@ public final class TrainingJobExecutor: JobExecutor {
             return setupFailure("cannot prepare the job directory: \(error.localizedDescription)")
         }
         var metrics: [String: Double] = [:]
-        let phases: [(phase: TrainingRun.Phase, command: SeedManifest.Command, output: String)] = [
+        var phases: [(phase: TrainingRun.Phase, command: SeedManifest.Command, output: String)] = [
             (.screen, manifest.screen, "ge-screen.json"), (.train, manifest.train, manifest.resultFile),
         ]
+        if let grading = manifest.grading { phases.append((.grade, grading.command, grading.predictions)) }
         for (phase, command, output) in phases {
             let values = [
                 "output": output, "device": settings.device, "epochs": String(spec.epochs ?? manifest.epochs),
@@ -147,11 +154,26 @@ public final class TrainingJobExecutor: JobExecutor {
                     excerpt: tail)
                 return finish(job, directory, .failure(failure, run: record(phase, metrics, log: tail)))
             }
+            if phase == .grade, let grading = manifest.grading, let labels = manifest.labelsPath {
+                do {
+                    let score = try Grader.score(predictions: directory.path + "/" + output, labels: labels, metric: grading.metric)
+                    metrics["graded." + grading.metric.rawValue] = score
+                } catch {
+                    let kind: Failure.Kind = switch error {
+                    case .labels: .setup
+                    case .missingPredictions: .missingResult
+                    case .invalidPredictions: .invalidResult
+                    }
+                    return finish(job, directory, .failure(Failure(kind, error.description, excerpt: tail), run: record(phase, metrics, log: tail)))
+                }
+                continue
+            }
             do {
                 let values = try ResultFile.metrics(at: directory.path + "/" + output)
-                // The screen's values are trusted (read before training starts);
-                // training must not be able to overwrite them.
-                for (key, value) in values where phase == .screen || !key.hasPrefix("screen.") {
+                // The screen's values are trusted (read before training starts)
+                // and graded ones are the worker's: training must not be able
+                // to write either.
+                for (key, value) in values where phase == .screen || !(key.hasPrefix("screen.") || key.hasPrefix("graded.")) {
                     metrics[phase == .screen ? "screen." + key : key] = value
                 }
             } catch .missing where phase == .screen {

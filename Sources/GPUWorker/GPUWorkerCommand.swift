@@ -118,8 +118,19 @@ struct GPUWorkerCommand: ParsableCommand {
         let signals = TerminationSignals { _ in control.stop() }
         StandardErrorLog.line(
             "ge-gpu-worker \(config.hello.name): \(card?.name ?? settings.device), \(slots) slot(s), jobs in \(root), connecting to \(connection.connect)")
+        StandardErrorLog.line("job memory: " + memoryLimitDescription)
         try client.run()
         withExtendedLifetime(signals) {}
+    }
+
+    /// How the jobs' memory is limited, for the start-up log: the fallback
+    /// says so, since per-job cgroups are not used yet.
+    var memoryLimitDescription: String {
+        let limit = memoryLimitMb.map { "at most \($0) MB, less if a seed asks" } ?? "the limit each seed's [limits] memory_mb sets (none if unset)"
+        guard gpu == nil else {
+            return "not limited: GPU jobs cannot take an address-space limit (CUDA reserves far more than it uses) and per-job cgroups are not used yet; set MemoryMax= on the unit"
+        }
+        return "RLIMIT_AS, \(limit) (a fallback: per-job cgroups are not used yet)"
     }
 
     func chooseSandbox(policy: SandboxPolicy) throws -> Sandbox {

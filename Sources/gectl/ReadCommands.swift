@@ -99,7 +99,14 @@ struct ShowCommand: ParsableCommand {
             let detail = try JSONDecoder().decode(IndividualDetail.self, from: data)
             let report = detail.report
             print("#\(report.id): \(report.status), \(report.origin) of \(report.parents.map { "#\($0)" }.joined(separator: ", "))")
-            if let objectives = report.objectives { print("objectives: \(objectives.map(formatted).joined(separator: ", "))") }
+            if let values = report.objectives {
+                let described = values.enumerated().map { index, value in
+                    guard index < detail.objectives.count else { return formatted(value) }
+                    let objective = detail.objectives[index]
+                    return "\(objective.name) \(formatted(value)) (\(objective.source))"
+                }
+                print("objectives: " + described.joined(separator: ", "))
+            }
             if let failure = report.failure {
                 print("failure: \(failure)")
                 if let excerpt = failure.excerpt { print(excerpt.split(separator: "\n", omittingEmptySubsequences: false).map { "  | " + $0 }.joined(separator: "\n")) }

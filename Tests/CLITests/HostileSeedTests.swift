@@ -75,6 +75,7 @@ extension ProcessSuites {
                     "api_key": "sk-hostile-\(token)", "control": base + "/run/control.sock",
                     "port_v4": portV4, "port_v6": portV6, "marker": marker,
                     "forge": forge ? "result.json" : "", "fill_disk": fillDisk,
+                    "labels": seeds + "/hostile/grading/labels.json",
                 ]
                 let json = String(decoding: try JSONSerialization.data(withJSONObject: targets), as: UTF8.self)
                 return "import json\nATTACKS = json.loads('\(json)')\n# --OPTION--\nclass Net:\n    parameters = 77\n"
@@ -213,11 +214,11 @@ extension ProcessSuites {
             let line = outcome.run.logTail.split(separator: "\n").first { $0.contains("attacks: ") }
             let report = line.flatMap { $0.components(separatedBy: "attacks: ").last }.map { Data($0.utf8) } ?? Data()
             let attacks = (try? JSONSerialization.jsonObject(with: report) as? [String: Int]) ?? [:]
-            #expect(attacks.count == 14, "every attack judged inside reported (/dev/shm, survivors and forgery are judged here): \(outcome.run.logTail)")
+            #expect(attacks.count == 15, "every attack judged inside reported (/dev/shm, survivors and forgery are judged here): \(outcome.run.logTail)")
             for (attack, worked) in attacks.sorted(by: { $0.key < $1.key }) {
                 #expect(worked == 0, "\(attack) worked")
             }
-            #expect(outcome.objectives?.last == 77, "parameters come from the screen, not from the forged result.json")
+            #expect(outcome.objectives == [0.5, 77], "accuracy graded by the worker from the predictions, parameters from the screen: not the forged result.json's [1, 1]")
             Thread.sleep(forTimeInterval: 0.5)
             #expect(host.leaks().isEmpty, "\(host.leaks())")
 

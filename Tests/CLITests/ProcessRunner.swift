@@ -1,6 +1,7 @@
 import Foundation
 
-/// Runs one of the package's built executables and captures what it prints.
+/// Runs one of the package's built executables (or, given an absolute
+/// path, any program) and captures what it prints.
 struct ProcessRunner {
     struct Output {
         let status: Int32
@@ -15,7 +16,8 @@ struct ProcessRunner {
         _ executable: String, _ arguments: [String], stdin: String = "", environment: [String: String]? = nil
     ) throws -> Output {
         let process = Process()
-        process.executableURL = productsDirectory.appendingPathComponent(executable)
+        process.executableURL = executable.hasPrefix("/")
+            ? URL(fileURLWithPath: executable) : productsDirectory.appendingPathComponent(executable)
         process.arguments = arguments
         if let environment { process.environment = environment }
         let input = Pipe(), output = Pipe(), error = Pipe()

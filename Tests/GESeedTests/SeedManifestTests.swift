@@ -65,6 +65,56 @@ import Testing
         #expect(error?.description.hasPrefix(directory.path) == true)
     }
 
+    static let graded = valid.replacingOccurrences(of: "key = \"test_accuracy\"", with: "key = \"accuracy\"\nfrom = \"grading\"")
+        + """
+
+        [grading]
+        command = "python3 predict.py --output {output}"
+        timeout = 30
+        labels = "grading/labels.json"
+        """
+
+    func writeGraded(_ text: String = graded) throws -> String {
+        let folder = try write(text)
+        try FileManager.default.createDirectory(at: directory.appendingPathComponent("grading"), withIntermediateDirectories: true)
+        try "[1, 2]".write(to: directory.appendingPathComponent("grading/labels.json"), atomically: true, encoding: .utf8)
+        return folder
+    }
+
+    @Test func readsHeldOutGrading() throws {
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let manifest = try SeedManifest.load(directory: writeGraded())
+        #expect(manifest.grading?.predictions == "predictions.json" && manifest.grading?.metric == .accuracy)
+        #expect(manifest.grading?.command.timeout == 30)
+        #expect(manifest.objectives.map(\.source) == [.grading, .result])
+        #expect(manifest.objectives.map(\.metricKey) == ["graded.accuracy", "parameters"])
+        #expect(manifest.labelsPath == directory.standardizedFileURL.path + "/grading/labels.json")
+        #expect(manifest.gradingFolder == directory.standardizedFileURL.path + "/grading")
+    }
+
+    @Test(arguments: [
+        ("labels = \"grading/labels.json\"", "labels = \"labels.json\"", "grading.labels: must lie in a folder of its own"),
+        ("labels = \"grading/labels.json\"", "labels = \"grading/../seed.toml\"", "grading.labels: must lie in a folder of its own"),
+        ("labels = \"grading/labels.json\"", "labels = \"grading/labels.json\"\nmetric = \"f1\"", "grading.metric: must be one of \"accuracy\", got \"f1\""),
+        ("key = \"accuracy\"", "key = \"top5\"", "objectives[0].key: must be \"accuracy\", the grading metric, got \"top5\""),
+        ("from = \"grading\"", "from = \"oracle\"", "objectives[0].from: must be \"result\", \"screen\" or \"grading\", got \"oracle\""),
+        ("[grading]", "[grading]\nsecret = 1", "grading.secret: unknown key"),
+    ])
+    func badGradingNamesTheKey(original: String, replacement: String, message: String) throws {
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let error = #expect(throws: SeedManifestError.self) {
+            try SeedManifest.load(directory: writeGraded(Self.graded.replacingOccurrences(of: original, with: replacement)))
+        }
+        #expect(error?.description.contains(message) == true, "\(String(describing: error))")
+    }
+
+    @Test func gradedObjectivesNeedAGradingTable() throws {
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let text = Self.graded.components(separatedBy: "[grading]").first!
+        let error = #expect(throws: SeedManifestError.self) { try SeedManifest.load(directory: write(text)) }
+        #expect(error?.description.contains("objectives[0].from: \"grading\" needs a [grading] table") == true, "\(String(describing: error))")
+    }
+
     @Test func aFolderWithoutManifestIsAClearError() {
         #expect(throws: SeedManifestError.self) { try SeedManifest.load(directory: "/nonexistent/seed") }
     }

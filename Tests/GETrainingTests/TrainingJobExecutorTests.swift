@@ -24,9 +24,10 @@ import Testing
     }
 
     func run(
-        _ source: String, id: String = "j1", executor: TrainingJobExecutor? = nil, progress: @escaping @Sendable (String) -> Void = { _ in }
+        _ source: String, id: String = "j1", seed: String = "tiny", executor: TrainingJobExecutor? = nil,
+        progress: @escaping @Sendable (String) -> Void = { _ in }
     ) throws -> EvaluationOutcome {
-        let payload = try JSONEncoder().encode(TrainingJobSpec(seed: "tiny", source: source))
+        let payload = try JSONEncoder().encode(TrainingJobSpec(seed: seed, source: source))
         let data = (executor ?? self.executor()).execute(JobAssignment(id: id, kind: .gpu, attempt: 1, payload: payload), progress: progress)
         return try JSONDecoder().decode(EvaluationOutcome.self, from: data)
     }
@@ -132,6 +133,80 @@ import Testing
         #expect(boxed.run.metrics["wrote_outside"] == 0)
         #expect(boxed.run.metrics["network"] == 0)
         #expect(!FileManager.default.fileExists(atPath: outside))
+    }
+}
+
+extension TrainingJobExecutorTests {
+    func graded(_ mode: String) -> String { "MODE = \"\(mode)\"\n# --OPTION--\nclass Net:\n    parameters = 123\n" }
+
+    /// The graded fixture's training writes a perfect result.json (and
+    /// rewrites it at exit); its grading step predicts 0 everywhere, which
+    /// is right for 3 of the 10 labels, unless it can read the labels.
+    @Test(.enabled(if: Sandbox.detect(policy: .standard(gpu: nil)) != nil, "bubblewrap is not installed or does not work here"))
+    func aForgedResultGetsTheAccuracyTheWorkerGraded() throws {
+        defer { try? FileManager.default.removeItem(atPath: workRoot) }
+        let outcome = try run(graded("forge"), seed: "graded", executor: executor(sandbox: Sandbox.detect(policy: .standard(gpu: nil))!))
+        #expect(outcome.failed == nil, "\(outcome.failed?.excerpt ?? "")")
+        #expect(outcome.objectives == [0.3, 123], "graded from the predictions; parameters from the screen")
+        #expect(outcome.run.metrics["graded.accuracy"] == 0.3 && outcome.run.metrics["screen.parameters"] == 123)
+        #expect(outcome.run.metrics["accuracy"] == 1, "the forgery is kept as a self-reported metric, and used for nothing")
+        #expect(outcome.run.logTail.contains("cannot read"), "\(outcome.run.logTail)")
+        #expect(!outcome.run.logTail.contains("read the labels"), "the labels' folder is hidden in the sandbox: \(outcome.run.logTail)")
+    }
+
+    @Test func theLabelsNeverEnterAJobFolder() throws {
+        defer { try? FileManager.default.removeItem(atPath: workRoot) }
+        let work = executor()
+        let outcome = try run(graded("forge"), seed: "graded", executor: work)
+        #expect(outcome.failed == nil, "\(outcome.failed?.excerpt ?? "")")
+        #expect(FileManager.default.fileExists(atPath: workRoot + "/job-j1-1/predict.py"))
+        #expect(!FileManager.default.fileExists(atPath: workRoot + "/job-j1-1/grading"), "the grading folder is not copied")
+        work.acknowledged(jobID: "j1")
+    }
+
+    @Test(arguments: [
+        ("short", Failure.Kind.invalidResult, "predictions.json holds 5 predictions for 10 labels"),
+        ("garbage", .invalidResult, "predictions.json is not a JSON list: {\"accuracy\": 1.0}"),
+    ])
+    func badPredictionsFailTheGrading(mode: String, kind: Failure.Kind, reason: String) throws {
+        defer { try? FileManager.default.removeItem(atPath: workRoot) }
+        let outcome = try run(graded(mode), seed: "graded")
+        #expect(outcome.failed?.kind == kind)
+        #expect(outcome.failed?.reason == reason)
+        #expect(outcome.run.phase == .grade)
+    }
+
+    @Test func predictionsAreGradedAgainstIntegerOrStringLabels() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("grader-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        func score(_ predictions: String, labels: String) throws(Grader.Problem) -> Double {
+            try? Data(predictions.utf8).write(to: URL(fileURLWithPath: folder + "/p.json"))
+            try? Data(labels.utf8).write(to: URL(fileURLWithPath: folder + "/l.json"))
+            return try Grader.score(predictions: folder + "/p.json", labels: folder + "/l.json", metric: .accuracy)
+        }
+        #expect(try score("[1, 2, 3, 4]", labels: "[1, 2, 0, 4]") == 0.75)
+        #expect(try score("[\"cat\", \"dog\"]", labels: "[\"cat\", \"cow\"]") == 0.5)
+        #expect(try score("[1.0, 2]", labels: "[1, 2]") == 1, "an integral float is its integer")
+        #expect(throws: Grader.Problem.invalidPredictions(file: "p.json", reason: "item 0 is neither an integer nor a string")) {
+            try score("[1.5, 2]", labels: "[1, 2]")
+        }
+        #expect(throws: Grader.Problem.invalidPredictions(file: "p.json", reason: "item 1 is neither an integer nor a string")) {
+            try score("[1, null]", labels: "[1, 2]")
+        }
+        #expect(throws: Grader.Problem.labels(path: folder + "/l.json", reason: "not a non-empty JSON list")) {
+            try score("[]", labels: "[]")
+        }
+        // A predictions file far larger than the labels call for is not read.
+        #expect(throws: Grader.Problem.invalidPredictions(file: "p.json", reason: "is not a regular file of at most 1048576 bytes")) {
+            try score("[" + String(repeating: "1, ", count: 400_000) + "1]", labels: "[1]")
+        }
+        // Nor a link the job left in place of its predictions.
+        try? FileManager.default.removeItem(atPath: folder + "/p.json")
+        try FileManager.default.createSymbolicLink(atPath: folder + "/p.json", withDestinationPath: folder + "/l.json")
+        #expect(throws: Grader.Problem.invalidPredictions(file: "p.json", reason: "is not a regular file of at most 1048576 bytes")) {
+            try Grader.score(predictions: folder + "/p.json", labels: folder + "/l.json", metric: .accuracy)
+        }
     }
 }
 

@@ -29,7 +29,7 @@ public enum EvaluationOutcome: Codable, Sendable, Equatable {
 public struct TrainingRun: Codable, Sendable, Equatable {
     /// The step a job was in when it ended.
     public enum Phase: String, Codable, Sendable {
-        case setup, screen, train
+        case setup, screen, train, grade
     }
 
     /// Every numeric value of the result file (and of the screen's, prefixed `screen.`).

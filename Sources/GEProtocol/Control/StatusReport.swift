@@ -14,14 +14,18 @@ public struct StatusReport: Codable, Sendable, Equatable {
         }
     }
 
-    /// An objective and its direction, as data (plots and tables need both).
+    /// An objective, its direction and who measures it, as data (plots and
+    /// tables need the direction; `gectl show` says which values a job
+    /// reported itself).
     public struct Objective: Codable, Sendable, Equatable {
         public var name: String
         public var maximize: Bool
+        public var source: ObjectiveSource
 
-        public init(name: String, maximize: Bool) {
+        public init(name: String, maximize: Bool, source: ObjectiveSource = .result) {
             self.name = name
             self.maximize = maximize
+            self.source = source
         }
     }
 

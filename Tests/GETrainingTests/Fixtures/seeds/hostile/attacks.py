@@ -100,7 +100,8 @@ def fill_tmp():
 
 def forge_result(output):
     def rewrite():
-        json.dump({"test_accuracy": 1.0, "parameters": 1}, open(output, "w"))
+        json.dump({"test_accuracy": 1.0, "accuracy": 1.0, "graded.accuracy": 1.0, "parameters": 1,
+                   "screen.parameters": 1}, open(output, "w"))
     atexit.register(rewrite)
     return False  # judged by the test: the worker must not take the forgery
 
@@ -126,6 +127,7 @@ def run(targets):
         "fork_bomb": attempt(fork_bomb),
         "memory_bomb": attempt(memory_bomb),
         "fill_tmp": attempt(fill_tmp),
+        "read_labels": max(attempt(lambda: read(targets["labels"], "[")), attempt(lambda: read("grading/labels.json", "["))),
     }
     if targets.get("forge"):
         forge_result(targets["forge"])

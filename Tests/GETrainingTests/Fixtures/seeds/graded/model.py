@@ -1,0 +1,4 @@
+MODE = "forge"
+# --OPTION--
+class Net:
+    parameters = 123
