@@ -39,6 +39,10 @@ public final class Daemon {
     let log: @Sendable (String) -> Void
     var seq: Int
     var inputsSinceSnapshot = 0
+    /// Bus changes not yet written: leases handed out and worker sessions,
+    /// committed together once per reactor turn.
+    var pendingLeases: [String: String] = [:]
+    var pendingWorkers: [WorkerRecord] = []
     var lastHeartbeat = Date.distantPast
     /// Kept alive while the daemon runs: it answers CURVE handshakes.
     private let authenticator: ZAPHandler?
@@ -110,7 +114,9 @@ public final class Daemon {
         } else {
             authenticator = nil
         }
-        broker = try BrokerServer(context: context, endpoint: settings.workEndpoint, config: settings.broker, curve: curve, log: log)
+        var busConfig = settings.broker
+        busConfig.firstWorkerNumber = try store.startWorkerSession() + 1
+        broker = try BrokerServer(context: context, endpoint: settings.workEndpoint, config: busConfig, curve: curve, log: log)
         controlSocket = try ZMQSocket(context, .rep)
         try controlSocket.setLinger(milliseconds: 0)
         // Requests are a few hundred bytes; libzmq drops a peer that sends more
@@ -131,7 +137,7 @@ public final class Daemon {
             try store.createRun(newRun, templates: library.templates)
             log("started a new run of \(manifest.name) in \(given.stateDirectory): budget \(engine.config.evaluationBudget) evaluations, \(engine.config.mode.rawValue) mode")
         }
-        resubmitInFlight()
+        try resubmitInFlight()
         if let liveChange { try apply(.configure(liveChange)) }
     }
 
@@ -205,6 +211,9 @@ public final class Daemon {
             for action in actions { try handle(action) }
             if readable[0] { try answerControl() }
             if !engine.paused { try schedule() }
+            try store.saveBusChanges(leases: pendingLeases, workers: pendingWorkers)
+            pendingLeases.removeAll()
+            pendingWorkers.removeAll()
             if engine.isFinished, !announcedFinish {
                 announcedFinish = true
                 try store.saveSnapshot(engine, seq: seq)
@@ -214,6 +223,7 @@ public final class Daemon {
             }
             keepSystemdInformed()
         }
+        try store.saveBusChanges(leases: pendingLeases, workers: pendingWorkers)
         try store.saveSnapshot(engine, seq: seq)
         notifier.notify("STOPPING=1")
     }
@@ -300,7 +310,7 @@ public final class Daemon {
         )
     }
 
-    func submit(_ command: EngineCommand) {
+    func submit(_ command: EngineCommand, lease: String? = nil) {
         let payload = switch command {
         case .generate(let request):
             Self.encode(LLMJobSpec(
@@ -311,16 +321,30 @@ public final class Daemon {
             Self.encode(TrainingJobSpec(seed: manifest.directory.lastPathComponent, source: genome.source))
         }
         let job = DaemonJob(command)
-        _ = broker.submit(id: job.id, kind: job.kind, payload: payload)
+        _ = broker.submit(id: job.id, kind: job.kind, payload: payload, deadline: deadline(of: job), lease: lease)
+    }
+
+    /// How long one hand-out of `job` may take: an evaluation, the seed's
+    /// timeouts with a quarter more and two minutes for setting up.
+    func deadline(of job: DaemonJob) -> Double {
+        switch job {
+        case .generate: settings.llmJobDeadline
+        case .evaluate:
+            (manifest.screen.timeout + manifest.train.timeout + (manifest.grading?.command.timeout ?? 0)) * 1.25 + 120
+        }
     }
 
     /// After a restart: the LLM requests and evaluations that were in flight
-    /// go to the broker again under the same job ids, so a worker that still
-    /// holds one keeps it and its result is taken once.
-    func resubmitInFlight() {
-        for request in engine.openRequests.values.sorted(by: { $0.id < $1.id }) { submit(.generate(request)) }
+    /// go to the broker again under the same job ids and their last leases,
+    /// so a worker that still holds one claims it and its result is taken
+    /// once.
+    func resubmitInFlight() throws {
+        let leases = try store.leases()
+        for request in engine.openRequests.values.sorted(by: { $0.id < $1.id }) {
+            submit(.generate(request), lease: leases[DaemonJob.generate(requestID: request.id).id])
+        }
         for individual in engine.individuals where individual.status == .evaluating {
-            submit(.evaluate(individual.id, individual.genome))
+            submit(.evaluate(individual.id, individual.genome), lease: leases[DaemonJob.evaluate(individual.id).id])
         }
     }
 
@@ -337,15 +361,17 @@ public final class Daemon {
             }
         case .progress(let jobID, let message):
             publish("progress", ["job": jobID, "message": message])
+        case .leased(let jobID, let lease):
+            pendingLeases[jobID] = lease
         case .workerJoined(let worker):
             log("worker \(worker.id) (\(worker.name), \(worker.kind.rawValue), \(worker.capabilities.slots) slot(s)) joined")
-            try store.save(record(of: worker, state: .connected))
+            pendingWorkers.append(record(of: worker, state: .connected))
             publish("worker-joined", ["worker": worker.id, "name": worker.name])
         case .workerLeft(let worker, let reason):
             log("worker \(worker.id) (\(worker.name)) left: \(reason)")
-            try store.save(record(of: worker, state: .gone))
+            pendingWorkers.append(record(of: worker, state: .gone))
             publish("worker-left", ["worker": worker.id, "reason": reason])
-        case .send:
+        case .send, .refused:
             break
         }
     }

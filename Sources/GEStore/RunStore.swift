@@ -172,16 +172,48 @@ public final class RunStore: Sendable {
         }
     }
 
-    /// Records a worker joining or leaving.
-    public func save(_ worker: WorkerRecord) throws {
+    /// Records, in one transaction, what the bus did since the last call:
+    /// leases handed out and workers that joined or left. None of it is
+    /// needed for correctness after a crash (a lost lease only means the job
+    /// runs again), so the daemon batches it instead of committing per message.
+    public func saveBusChanges(leases: [String: String], workers: [WorkerRecord]) throws {
+        guard !leases.isEmpty || !workers.isEmpty else { return }
         try pool.write { db in
-            if var existing = try WorkerRecord.fetchOne(db, key: worker.id) {
-                existing.state = worker.state
-                existing.lastSeen = worker.lastSeen
-                try existing.update(db)
-            } else {
-                try worker.insert(db)
+            for (jobID, lease) in leases.sorted(by: { $0.key < $1.key }) {
+                try db.execute(sql: "UPDATE job SET lease = ? WHERE id = ? AND state = 'queued'", arguments: [lease, jobID])
             }
+            for worker in workers {
+                if var existing = try WorkerRecord.fetchOne(db, key: worker.id) {
+                    existing.state = worker.state
+                    existing.lastSeen = worker.lastSeen
+                    try existing.update(db)
+                } else {
+                    try worker.insert(db)
+                }
+            }
+        }
+    }
+
+    /// The leases of jobs still in flight, by job id.
+    public func leases() throws -> [String: String] {
+        try pool.read { db in
+            let rows = try Row.fetchAll(db, sql: "SELECT id, lease FROM job WHERE state = 'queued' AND lease IS NOT NULL")
+            return Dictionary(rows.map { ($0["id"] as String, $0["lease"] as String) }) { first, _ in first }
+        }
+    }
+
+    /// Starts a daemon session: workers recorded as connected belong to an
+    /// earlier session and are gone; of the gone ones only the newest
+    /// `keeping` rows are kept. Returns the highest worker number used so far
+    /// (ids are `<kind>-<number>`), so the new session's ids follow it.
+    public func startWorkerSession(keeping: Int = 500) throws -> Int {
+        try pool.write { db in
+            try db.execute(sql: "UPDATE worker SET state = 'gone' WHERE state = 'connected'")
+            try db.execute(sql: """
+                DELETE FROM worker WHERE id NOT IN (SELECT id FROM worker ORDER BY lastSeen DESC, rowid DESC LIMIT ?)
+                """, arguments: [keeping])
+            let ids = try String.fetchAll(db, sql: "SELECT id FROM worker")
+            return ids.compactMap { $0.split(separator: "-").last.flatMap { Int($0) } }.max() ?? 0
         }
     }
 

@@ -141,6 +141,9 @@ enum StoreSchema {
             try db.rename(table: "newJob", to: "job")
             try db.create(index: "job_individual", on: "job", columns: ["individual"])
         }
+        migrator.registerMigration("v3: job leases") { db in
+            try db.alter(table: "job") { t in t.add(column: "lease", .text) }
+        }
         return migrator
     }
 }

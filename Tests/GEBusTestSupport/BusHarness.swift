@@ -5,7 +5,7 @@ import Synchronization
 /// A broker on its own thread, driven from the test through a locked queue.
 public final class BrokerHarness: Sendable {
     public enum Command: Sendable {
-        case submit(id: String, kind: WorkerKind, payload: Data)
+        case submit(id: String, kind: WorkerKind, payload: Data, lease: String? = nil)
         case drain(workerID: String)
         case cancel(jobID: String)
     }
@@ -67,7 +67,7 @@ public final class BrokerHarness: Sendable {
             var produced: [BrokerAction] = []
             for command in commands.withLock({ list in defer { list.removeAll() }; return list }) {
                 switch command {
-                case .submit(let id, let kind, let payload): produced += running.submit(id: id, kind: kind, payload: payload)
+                case .submit(let id, let kind, let payload, let lease): produced += running.submit(id: id, kind: kind, payload: payload, lease: lease)
                 case .drain(let id): produced += running.drain(workerID: id)
                 case .cancel(let id): produced += running.cancel(jobID: id)
                 }
@@ -87,6 +87,15 @@ public final class BrokerHarness: Sendable {
     public var workers: [WorkerInfo] { workerSnapshot.withLock { $0 } }
 
     /// Completed job ids, in order.
+    /// The lease of each job's latest hand-out.
+    public var leases: [String: String] {
+        actions.withLock { actions in
+            var leases: [String: String] = [:]
+            for case .leased(let id, let lease) in actions { leases[id] = lease }
+            return leases
+        }
+    }
+
     public var completed: [String] {
         actions.withLock { $0.compactMap { if case .completed(let id, _, _, _) = $0 { id } else { nil } } }
     }

@@ -99,11 +99,13 @@ import Testing
         defer { worker.stop() }
         first.send(.submit(id: "t1", kind: .gpu, payload: Data("r".utf8)))
         #expect(eventually { worker.executor.started.withLock { $0 } == ["t1"] })
+        let lease = try #require(first.leases["t1"])
         first.stop()
-        // The daemon restarts on the same endpoint and re-queues what was in flight.
+        // The daemon restarts on the same endpoint and re-queues what was in
+        // flight under the lease it kept: the worker claims it.
         let second = try BrokerHarness(endpoint: endpoint, config: brokerConfig(), context: context)
         defer { second.stop() }
-        second.send(.submit(id: "t1", kind: .gpu, payload: Data("r".utf8)))
+        second.send(.submit(id: "t1", kind: .gpu, payload: Data("r".utf8), lease: lease))
         #expect(eventually { second.completed == ["t1"] })
         #expect(worker.executor.started.withLock { $0 } == ["t1"], "the job was not run twice")
     }

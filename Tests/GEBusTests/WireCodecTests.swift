@@ -6,12 +6,12 @@ import Testing
     static let messages: [BusMessage] = [
         .hello(Hello(kind: .gpu, name: "gpu0@node1", host: "node1",
                      capabilities: WorkerCapabilities(slots: 2, gpuName: "NVIDIA H200", gpuMemoryMiB: 143_771),
-                     running: ["j1"])),
+                     running: [HeldJob(id: "j1", lease: "0f3a")])),
         .welcome(Welcome(workerID: "gpu-1", heartbeatMilliseconds: 1000)),
         .ready(credit: 3),
-        .job(JobAssignment(id: "j7", kind: .llm, attempt: 2, payload: Data("{\"prompt\":\"x\"}".utf8))),
-        .progress(jobID: "j7", message: "epoch 1/20 loss 1.93"),
-        .result(jobID: "j7", payload: Data([0, 1, 2, 255])),
+        .job(JobAssignment(id: "j7", kind: .llm, attempt: 2, lease: "9c1e", payload: Data("{\"prompt\":\"x\"}".utf8))),
+        .progress(jobID: "j7", lease: "9c1e", message: "epoch 1/20 loss 1.93"),
+        .result(jobID: "j7", lease: "9c1e", payload: Data([0, 1, 2, 255])),
         .ack(jobID: "j7"),
         .heartbeat,
         .cancel(jobID: "j8"),
@@ -28,16 +28,17 @@ import Testing
     @Test func headerIsVersionedJSON() throws {
         let frames = WireCodec().encode(.ack(jobID: "j1"))
         let header = try JSONSerialization.jsonObject(with: frames[0]) as? [String: Any]
-        #expect(header?["v"] as? Int == 1)
+        #expect(header?["v"] as? Int == 2)
         #expect(header?["type"] as? String == "ack")
         #expect(header?["id"] as? String == "j1")
     }
 
     @Test(arguments: [
-        ([Data("{\"v\":2,\"type\":\"heartbeat\"}".utf8)], ProtocolError.unsupportedVersion(2)),
-        ([Data("{\"v\":1,\"type\":\"teleport\"}".utf8)], .unknownType("teleport")),
-        ([Data("{\"v\":1,\"type\":\"ack\"}".utf8)], .missingField(type: "ack", field: "id")),
-        ([Data("{\"v\":1,\"type\":\"result\",\"id\":\"j\"}".utf8)], .missingField(type: "result", field: "body frame")),
+        ([Data("{\"v\":1,\"type\":\"heartbeat\"}".utf8)], ProtocolError.unsupportedVersion(1)),
+        ([Data("{\"v\":2,\"type\":\"teleport\"}".utf8)], .unknownType("teleport")),
+        ([Data("{\"v\":2,\"type\":\"ack\"}".utf8)], .missingField(type: "ack", field: "id")),
+        ([Data("{\"v\":2,\"type\":\"result\",\"id\":\"j\"}".utf8)], .missingField(type: "result", field: "lease")),
+        ([Data("{\"v\":2,\"type\":\"result\",\"id\":\"j\",\"lease\":\"l\"}".utf8)], .missingField(type: "result", field: "body frame")),
         ([], .frameCount(0)),
         ([Data("{}".utf8), Data(), Data()], .frameCount(3)),
     ])
@@ -61,13 +62,13 @@ import Testing
     /// Values a hostile or buggy peer may send: each refused at decode, so
     /// nothing downstream can overflow or flood.
     @Test(arguments: [
-        (#"{"v":1,"type":"ready","credit":9223372036854775807}"#, "credit"),
-        (#"{"v":1,"type":"ready","credit":-1}"#, "credit"),
-        (#"{"v":1,"type":"hello","hello":{"kind":"gpu","name":"n","host":"h","running":[],"capabilities":{"slots":-9223372036854775808}}}"#, "slots"),
-        (#"{"v":1,"type":"hello","hello":{"kind":"gpu","name":"n","host":"h","running":[],"capabilities":{"slots":9223372036854775807}}}"#, "slots"),
-        (#"{"v":1,"type":"hello","hello":{"kind":"gpu","name":"n","host":"h","running":["a","b"],"capabilities":{"slots":1}}}"#, "running"),
-        (#"{"v":1,"type":"welcome","welcome":{"workerID":"w","heartbeatMilliseconds":9223372036854775807}}"#, "heartbeatMilliseconds"),
-        (#"{"v":1,"type":"job","id":"j","kind":"gpu","attempt":-5}"#, "attempt"),
+        (#"{"v":2,"type":"ready","credit":9223372036854775807}"#, "credit"),
+        (#"{"v":2,"type":"ready","credit":-1}"#, "credit"),
+        (#"{"v":2,"type":"hello","hello":{"kind":"gpu","name":"n","host":"h","running":[],"capabilities":{"slots":-9223372036854775808}}}"#, "slots"),
+        (#"{"v":2,"type":"hello","hello":{"kind":"gpu","name":"n","host":"h","running":[],"capabilities":{"slots":9223372036854775807}}}"#, "slots"),
+        (#"{"v":2,"type":"hello","hello":{"kind":"gpu","name":"n","host":"h","running":[{"id":"a","lease":"x"},{"id":"b","lease":"y"}],"capabilities":{"slots":1}}}"#, "running"),
+        (#"{"v":2,"type":"welcome","welcome":{"workerID":"w","heartbeatMilliseconds":9223372036854775807}}"#, "heartbeatMilliseconds"),
+        (#"{"v":2,"type":"job","id":"j","kind":"gpu","attempt":-5}"#, "attempt"),
     ])
     func outOfRangeNumbersAreRefused(header: String, field: String) {
         #expect {
@@ -83,10 +84,13 @@ import Testing
         #expect(throws: ProtocolError.outOfRange(type: "hello", field: "name", rule: "at most 256 bytes")) {
             try WireCodec().decode(WireCodec().encode(.hello(hello)))
         }
-        #expect(throws: ProtocolError.self) { try WireCodec().decode(WireCodec().encode(.progress(jobID: "j", message: long))) }
+        #expect(throws: ProtocolError.self) { try WireCodec().decode(WireCodec().encode(.progress(jobID: "j", lease: "l", message: long))) }
+        #expect(throws: ProtocolError.outOfRange(type: "result", field: "lease", rule: "at most 64 bytes")) {
+            try WireCodec().decode(WireCodec().encode(.result(jobID: "j", lease: long, payload: Data())))
+        }
         #expect(throws: ProtocolError.self) { try WireCodec().decode(WireCodec().encode(.ack(jobID: long))) }
         do {
-            _ = try WireCodec().decode([Data("{\"v\":1,\"type\":\"\(long)\"}".utf8)])
+            _ = try WireCodec().decode([Data("{\"v\":2,\"type\":\"\(long)\"}".utf8)])
             Issue.record("an unknown type must be refused")
         } catch {
             #expect("\(error)".utf8.count < 200, "the error quotes at most a prefix of the type")

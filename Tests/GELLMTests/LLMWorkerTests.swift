@@ -34,7 +34,7 @@ import Testing
             baseURL: server.baseURL, model: model, apiKey: key, http: HTTPClient(connectTimeout: 2, totalTimeout: timeout))
         let executor = LLMJobExecutor(provider: provider, retry: retry)
         let payload = try! JSONEncoder().encode(spec())
-        let data = executor.execute(JobAssignment(id: "j", kind: .llm, attempt: 1, payload: payload)) { _ in }
+        let data = executor.execute(JobAssignment(id: "j", kind: .llm, attempt: 1, lease: "l", payload: payload)) { _ in }
         return (try! JSONDecoder().decode(LLMOutcome.self, from: data), waits.withLock { $0 })
     }
 

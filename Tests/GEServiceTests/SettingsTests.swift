@@ -18,6 +18,7 @@ import Testing
         "bus.work": "tcp://127.0.0.1:6000", "bus.control": "ipc:///tmp/c.sock", "bus.events": "ipc:///tmp/e.sock",
         "bus.heartbeat_seconds": "2.5", "bus.max_attempts": "5", "bus.server_keys": "/etc/ged/server.key",
         "bus.authorized_keys": "/etc/ged/keys", "bus.operator_keys": "/etc/ged/operators", "bus.allow_plaintext": "true",
+        "bus.llm_job_deadline_seconds": "600", "bus.max_workers_per_kind": "64", "bus.reclaim_seconds": "30",
     ]
 
     @Test func everySettingIsReadFromTOMLAndShownAsItWasWritten() throws {

@@ -28,7 +28,7 @@ import Testing
         progress: @escaping @Sendable (String) -> Void = { _ in }
     ) throws -> EvaluationOutcome {
         let payload = try JSONEncoder().encode(TrainingJobSpec(seed: seed, source: source))
-        let data = (executor ?? self.executor()).execute(JobAssignment(id: id, kind: .gpu, attempt: 1, payload: payload), progress: progress)
+        let data = (executor ?? self.executor()).execute(JobAssignment(id: id, kind: .gpu, attempt: 1, lease: "l", payload: payload), progress: progress)
         return try JSONDecoder().decode(EvaluationOutcome.self, from: data)
     }
 
@@ -101,11 +101,11 @@ import Testing
     @Test func unknownSeedsAndBadPayloadsAreSetupFailures() throws {
         let work = executor()
         let payload = try JSONEncoder().encode(TrainingJobSpec(seed: "nope", source: ""))
-        let data = work.execute(JobAssignment(id: "x", kind: .gpu, attempt: 1, payload: payload)) { _ in }
+        let data = work.execute(JobAssignment(id: "x", kind: .gpu, attempt: 1, lease: "l", payload: payload)) { _ in }
         let outcome = try JSONDecoder().decode(EvaluationOutcome.self, from: data)
         #expect(outcome.failed?.kind == .setup)
         #expect(outcome.failed?.reason.contains("no seed.toml") == true)
-        let garbage = work.execute(JobAssignment(id: "y", kind: .gpu, attempt: 1, payload: Data("{".utf8))) { _ in }
+        let garbage = work.execute(JobAssignment(id: "y", kind: .gpu, attempt: 1, lease: "l", payload: Data("{".utf8))) { _ in }
         #expect(try JSONDecoder().decode(EvaluationOutcome.self, from: garbage).failed?.kind == .setup)
     }
 

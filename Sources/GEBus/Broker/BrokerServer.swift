@@ -11,6 +11,7 @@ public final class BrokerServer {
     private let clock = ContinuousClock()
     private let start: ContinuousClock.Instant
     private let log: @Sendable (String) -> Void
+    private var drops = DropLog()
 
     /// Binds the work socket.
     ///
@@ -27,7 +28,9 @@ public final class BrokerServer {
         try socket.setLinger(milliseconds: 0)
         try socket.setRouterMandatory()
         try socket.setMaximumMessageSize(Int64(codec.maximumMessageBytes) + 4096)
-        try socket.setHighWaterMarks(send: 100_000, receive: 100_000)
+        // Queued input is bounded per connection: at most this many
+        // messages of at most `maximumMessageBytes` each wait unread.
+        try socket.setHighWaterMarks(send: 10_000, receive: Self.receiveHighWaterMark)
         let interval = Int32(config.heartbeatInterval * 1000)
         try socket.setTransportHeartbeat(
             intervalMilliseconds: interval, timeoutMilliseconds: interval * Int32(config.livenessIntervals))
@@ -45,8 +48,12 @@ public final class BrokerServer {
         (clock.now - start).inSeconds
     }
 
-    public func submit(id: String, kind: WorkerKind, payload: Data) -> [BrokerAction] {
-        perform(core.submit(id: id, kind: kind, payload: payload))
+    /// Messages queued unread per connection.
+    public static let receiveHighWaterMark: Int32 = 64
+
+    /// Queues a job (see `BrokerCore.submit`).
+    public func submit(id: String, kind: WorkerKind, payload: Data, deadline: Double? = nil, lease: String? = nil) -> [BrokerAction] {
+        perform(core.submit(id: id, kind: kind, payload: payload, deadline: deadline, lease: lease, now: now))
     }
 
     public func cancel(jobID: String) -> [BrokerAction] {
@@ -86,21 +93,26 @@ public final class BrokerServer {
                 let message = try codec.decode(Array(frames.dropFirst()))
                 actions += perform(core.receive(message, from: identity, now: now))
             } catch {
-                log("dropped a message from peer \(identity.hexString): \(error)")
+                if let line = drops.record(String(describing: error), from: identity, now: now) { log(line) }
             }
         }
         return (actions + perform(core.tick(now: now)), Array(ready[1..<(1 + sockets.count)]))
     }
 
-    /// Sends the `send` actions and returns the rest.
+    /// Sends the `send` actions, logs refusals (rate-limited per peer) and
+    /// returns the rest.
     private func perform(_ actions: [BrokerAction]) -> [BrokerAction] {
         actions.filter { action in
+            if case .refused(let peer, let reason) = action {
+                if let line = drops.record(reason, from: peer, now: now) { log(line) }
+                return false
+            }
             guard case .send(let identity, let message) = action else { return true }
             do {
                 try socket.send([identity] + codec.encode(message), dontWait: true)
             } catch {
                 // A peer that vanished is expired by its missing heartbeats.
-                log("could not send \(message.type) to peer \(identity.hexString): \(error)")
+                if let line = drops.record("could not send it \(message.type): \(error)", from: identity, now: now) { log(line) }
             }
             return false
         }

@@ -1,7 +1,7 @@
 import Foundation
 
-/// The version of the wire protocol this build speaks.
-public let busProtocolVersion = 1
+/// The version of the wire protocol this build speaks (2: leases).
+public let busProtocolVersion = 2
 
 /// What a worker does.
 public enum WorkerKind: String, Codable, Sendable, CaseIterable {
@@ -28,6 +28,17 @@ public struct WorkerCapabilities: Codable, Sendable, Equatable {
     }
 }
 
+/// A job a worker holds, with the lease it was handed out under.
+public struct HeldJob: Codable, Sendable, Hashable {
+    public var id: String
+    public var lease: String
+
+    public init(id: String, lease: String) {
+        self.id = id
+        self.lease = lease
+    }
+}
+
 /// The first message of a worker's session.
 public struct Hello: Codable, Sendable, Equatable {
     public var kind: WorkerKind
@@ -35,10 +46,11 @@ public struct Hello: Codable, Sendable, Equatable {
     public var name: String
     public var host: String
     public var capabilities: WorkerCapabilities
-    /// Jobs still running from an earlier session (after a reconnect).
-    public var running: [String]
+    /// Jobs it still runs, or whose results wait for an acknowledgement,
+    /// from an earlier session (after a reconnect).
+    public var running: [HeldJob]
 
-    public init(kind: WorkerKind, name: String, host: String, capabilities: WorkerCapabilities, running: [String] = []) {
+    public init(kind: WorkerKind, name: String, host: String, capabilities: WorkerCapabilities, running: [HeldJob] = []) {
         self.kind = kind
         self.name = name
         self.host = host
@@ -66,13 +78,16 @@ public struct JobAssignment: Sendable, Equatable {
     public var kind: WorkerKind
     /// 1 for the first try; higher after the job was re-queued.
     public var attempt: Int
+    /// This hand-out's token: the result and progress lines carry it.
+    public var lease: String
     /// The job's specification, opaque to the bus (JSON of the job kind).
     public var payload: Data
 
-    public init(id: String, kind: WorkerKind, attempt: Int, payload: Data) {
+    public init(id: String, kind: WorkerKind, attempt: Int, lease: String, payload: Data) {
         self.id = id
         self.kind = kind
         self.attempt = attempt
+        self.lease = lease
         self.payload = payload
     }
 }
@@ -83,14 +98,16 @@ public enum BusMessage: Sendable, Equatable {
     case hello(Hello)
     /// Daemon → worker: accepted.
     case welcome(Welcome)
-    /// Worker → daemon: it can take `n` more jobs (credit-based flow control).
+    /// Worker → daemon: it is listening for jobs. (The daemon derives a
+    /// worker's credit from its slots and the jobs it holds; `credit` is
+    /// checked and otherwise unused.)
     case ready(credit: Int)
     /// Daemon → worker.
     case job(JobAssignment)
     /// Worker → daemon: a line of progress of a running job.
-    case progress(jobID: String, message: String)
+    case progress(jobID: String, lease: String, message: String)
     /// Worker → daemon: a job's outcome (opaque payload, JSON of the job kind).
-    case result(jobID: String, payload: Data)
+    case result(jobID: String, lease: String, payload: Data)
     /// Daemon → worker: the result is stored; the worker may forget it.
     case ack(jobID: String)
     /// Both ways: still alive.

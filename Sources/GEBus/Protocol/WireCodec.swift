@@ -10,7 +10,7 @@ public struct WireCodec: Sendable {
     /// The largest message accepted, all frames together.
     public let maximumMessageBytes: Int
 
-    public init(maximumMessageBytes: Int = 16 << 20) {
+    public init(maximumMessageBytes: Int = 4 << 20) {
         self.maximumMessageBytes = maximumMessageBytes
     }
 
@@ -23,6 +23,8 @@ public struct WireCodec: Sendable {
         public static let nameBytes = 256
         /// Job ids.
         public static let idBytes = 128
+        /// Leases.
+        public static let leaseBytes = 64
         /// Progress lines and goodbye reasons.
         public static let messageBytes = 4096
         public static let heartbeatMilliseconds = 1...3_600_000
@@ -35,6 +37,7 @@ public struct WireCodec: Sendable {
         var id: String?
         var kind: WorkerKind?
         var attempt: Int?
+        var lease: String?
         var credit: Int?
         var message: String?
         var retry: Bool?
@@ -53,12 +56,15 @@ public struct WireCodec: Sendable {
             header.id = job.id
             header.kind = job.kind
             header.attempt = job.attempt
+            header.lease = job.lease
             body = job.payload
-        case .progress(let id, let text):
+        case .progress(let id, let lease, let text):
             header.id = id
+            header.lease = lease
             header.message = text
-        case .result(let id, let payload):
+        case .result(let id, let lease, let payload):
             header.id = id
+            header.lease = lease
             body = payload
         case .ack(let id), .cancel(let id): header.id = id
         case .heartbeat, .drain: break
@@ -101,7 +107,8 @@ public struct WireCodec: Sendable {
             let slots = hello.capabilities.slots
             try check(Limits.slots.contains(slots), "slots", "\(Limits.slots.lowerBound)…\(Limits.slots.upperBound)")
             try check(hello.running.count <= slots, "running", "at most slots (\(slots)) job ids")
-            try check(hello.running.allSatisfy { $0.utf8.count <= Limits.idBytes }, "running", "ids of at most \(Limits.idBytes) bytes")
+            try check(hello.running.allSatisfy { $0.id.utf8.count <= Limits.idBytes && $0.lease.utf8.count <= Limits.leaseBytes },
+                      "running", "ids of at most \(Limits.idBytes) bytes and leases of at most \(Limits.leaseBytes)")
             _ = try text(hello.name, "name", limit: Limits.nameBytes)
             _ = try text(hello.host, "host", limit: Limits.nameBytes)
             try check((hello.capabilities.gpuName?.utf8.count ?? 0) <= Limits.nameBytes, "gpuName", "at most \(Limits.nameBytes) bytes")
@@ -121,13 +128,17 @@ public struct WireCodec: Sendable {
             try check(Limits.attempts.contains(attempt), "attempt", "\(Limits.attempts.lowerBound)…\(Limits.attempts.upperBound)")
             return .job(JobAssignment(
                 id: try text(header.id, "id", limit: Limits.idBytes), kind: try require(header.kind, "kind"),
-                attempt: attempt, payload: try require(body, "body frame")))
+                attempt: attempt, lease: try text(header.lease, "lease", limit: Limits.leaseBytes),
+                payload: try require(body, "body frame")))
         case "progress":
             return .progress(
                 jobID: try text(header.id, "id", limit: Limits.idBytes),
+                lease: try text(header.lease, "lease", limit: Limits.leaseBytes),
                 message: try text(header.message, "message", limit: Limits.messageBytes))
         case "result":
-            return .result(jobID: try text(header.id, "id", limit: Limits.idBytes), payload: try require(body, "body frame"))
+            return .result(
+                jobID: try text(header.id, "id", limit: Limits.idBytes),
+                lease: try text(header.lease, "lease", limit: Limits.leaseBytes), payload: try require(body, "body frame"))
         case "ack": return .ack(jobID: try text(header.id, "id", limit: Limits.idBytes))
         case "heartbeat": return .heartbeat
         case "cancel": return .cancel(jobID: try text(header.id, "id", limit: Limits.idBytes))

@@ -11,8 +11,8 @@ public final class WorkerClient {
     /// The thread-safe part: results from job threads, and stopping.
     public final class Control: Sendable {
         enum Outgoing: Sendable {
-            case result(jobID: String, payload: Data)
-            case progress(jobID: String, message: String)
+            case result(HeldJob, payload: Data)
+            case progress(HeldJob, message: String)
         }
 
         let wakeup: WakeupPipe
@@ -50,9 +50,10 @@ public final class WorkerClient {
     private var reconnectAttempts = 0
     private var lastReconnectLog = ContinuousClock.now - .seconds(3600)
     private var connectAt = ContinuousClock.now
-    private var running: Set<String> = []
+    /// Jobs running, with their leases.
+    private var running: [String: String] = [:]
     /// Results sent but not yet acknowledged, in completion order.
-    private var held: [(jobID: String, payload: Data)] = []
+    private var held: [(job: HeldJob, payload: Data)] = []
     private var draining = false
     private var random = SystemRandomNumberGenerator()
 
@@ -115,10 +116,12 @@ public final class WorkerClient {
         welcomed = false
         lastHeard = clock.now
         var hello = config.hello
-        // Jobs whose results wait for an ACK are still this worker's: listed,
-        // the daemon does not hand them to anyone else meanwhile (and counts
-        // their slots as taken until the resent results arrive).
-        hello.running = running.union(held.map(\.jobID)).sorted()
+        // Jobs it runs and jobs whose results wait for an ACK are claimed
+        // with their leases: the daemon keeps them with this worker (and
+        // counts their slots as taken until the results arrive), or cancels
+        // them here if they were handed to another worker meanwhile.
+        let claims = running.map { HeldJob(id: $0.key, lease: $0.value) } + held.map(\.job)
+        hello.running = Array(Set(claims)).sorted { $0.id < $1.id }.prefix(hello.capabilities.slots).map { $0 }
         send(.hello(hello))
     }
 
@@ -175,19 +178,20 @@ public final class WorkerClient {
             reconnectAttempts = 0
             config.heartbeatInterval = Double(welcome.heartbeatMilliseconds) / 1000
             log("joined the daemon as \(welcome.workerID)")
-            for result in held {
-                send(.result(jobID: result.jobID, payload: result.payload))
-                // The hello counted this slot as taken; the result frees it.
-                if !draining { send(.ready(credit: 1)) }
-            }
+            // The hello counted these slots as taken; the results free them.
+            for result in held { send(.result(jobID: result.job.id, lease: result.job.lease, payload: result.payload)) }
+            if !draining { send(.ready(credit: max(1, config.hello.capabilities.slots - running.count))) }
         case .job(let job):
-            guard !running.contains(job.id) else { return }
-            running.insert(job.id)
-            start(job)
+            // A job it still runs under an older lease (one its hello could
+            // not list, or that was taken back meanwhile): the same work, now
+            // reported under the new lease.
+            let alreadyRunning = running[job.id] != nil
+            running[job.id] = job.lease
+            if !alreadyRunning { start(job) }
         case .cancel(let jobID):
             executor.cancel(jobID: jobID)
         case .ack(let jobID):
-            held.removeAll { $0.jobID == jobID }
+            held.removeAll { $0.job.id == jobID }
             executor.acknowledged(jobID: jobID)
         case .drain:
             draining = true
@@ -202,9 +206,10 @@ public final class WorkerClient {
 
     private func start(_ job: JobAssignment) {
         let executor = self.executor, control = self.control
+        let held = HeldJob(id: job.id, lease: job.lease)
         let thread = Thread {
-            let payload = executor.execute(job) { line in control.post(.progress(jobID: job.id, message: line)) }
-            control.post(.result(jobID: job.id, payload: payload))
+            let payload = executor.execute(job) { line in control.post(.progress(held, message: line)) }
+            control.post(.result(held, payload: payload))
         }
         thread.name = "job-\(job.id)"
         thread.start()
@@ -217,15 +222,15 @@ public final class WorkerClient {
         }
         for item in items {
             switch item {
-            case .result(let jobID, let payload):
-                running.remove(jobID)
-                held.append((jobID, payload))
+            case .result(let started, let payload):
+                let job = HeldJob(id: started.id, lease: running.removeValue(forKey: started.id) ?? started.lease)
+                held.append((job, payload))
                 if welcomed {
-                    send(.result(jobID: jobID, payload: payload))
+                    send(.result(jobID: job.id, lease: job.lease, payload: payload))
                     if !draining { send(.ready(credit: 1)) }
                 }
-            case .progress(let jobID, let text):
-                if welcomed { send(.progress(jobID: jobID, message: text)) }
+            case .progress(let started, let text):
+                if welcomed { send(.progress(jobID: started.id, lease: running[started.id] ?? started.lease, message: text)) }
             }
         }
     }

@@ -16,6 +16,9 @@ public struct DaemonSettings: Sendable, Equatable {
     public var controlEndpoint = "ipc:///run/ged/control.sock"
     public var eventsEndpoint = "ipc:///run/ged/events.sock"
     public var broker = BrokerConfig()
+    /// Seconds an LLM job may take (all its retries) before it is taken
+    /// back and handed to another worker.
+    public var llmJobDeadline = 1800.0
     /// The daemon's CURVE key pair file; CURVE is on when set.
     public var serverKeys: String?
     /// Directory of authorized worker public keys (with CURVE).

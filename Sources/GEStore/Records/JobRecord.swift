@@ -26,6 +26,9 @@ public struct JobRecord: Codable, Sendable, Equatable, FetchableRecord, Persista
     public var state: State
     /// The worker that returned the result.
     public var worker: String?
+    /// The lease of its latest hand-out: after a restart, only the worker
+    /// holding it may claim the job.
+    public var lease: String?
     public var detail: String?
     public var createdAt: Double
     public var updatedAt: Double
