@@ -5,7 +5,12 @@ import GECore
 /// literal scaled, an activation or a pooling layer swapped. For offline runs,
 /// tests, and the ablation "does the LLM beat random mutation?".
 public struct BaselineProvider: LLMProvider {
-    public init() {}
+    /// Seconds each answer takes: a slow LLM, rehearsed without one.
+    public var latency: Double
+
+    public init(latency: Double = 0) {
+        self.latency = latency
+    }
 
     public var name: String { "baseline" }
 
@@ -19,6 +24,7 @@ public struct BaselineProvider: LLMProvider {
     /// Edits are drawn from an RNG seeded by the request, so the same request
     /// gives the same answer.
     public func complete(_ request: CompletionRequest) throws(ProviderError) -> String {
+        if latency > 0 { Thread.sleep(forTimeInterval: latency) }
         var rng = SeededRandom(seed: UInt64(CodeNormalizer.fingerprint(request.prompt), radix: 16)!
             ^ request.sampling.temperature.bitPattern ^ UInt64(request.sampling.maxTokens))
         var code = request.segmentCode

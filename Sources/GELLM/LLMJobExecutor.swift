@@ -11,7 +11,7 @@ public final class LLMJobExecutor: JobExecutor {
     private let provider: any LLMProvider
     private let retry: RetryPolicy
     private let syntax: SyntaxChecker
-    private let cancelled = Mutex<Set<String>>([])
+    private let cancellations = JobCancellations()
     private let log: @Sendable (String) -> Void
 
     public init(
@@ -25,12 +25,13 @@ public final class LLMJobExecutor: JobExecutor {
     }
 
     public func cancel(jobID: String) {
-        cancelled.withLock { _ = $0.insert(jobID) }
+        cancellations.cancel(jobID)
     }
 
     public func execute(_ job: JobAssignment, progress: @escaping @Sendable (String) -> Void) -> Data {
+        cancellations.begin(job.id)
         let outcome = run(job)
-        cancelled.withLock { _ = $0.remove(job.id) }
+        cancellations.end(job.id)
         // An outcome is strings and numbers: encoding cannot fail.
         return try! JSONEncoder().encode(outcome)
     }
@@ -49,10 +50,10 @@ public final class LLMJobExecutor: JobExecutor {
         }
         let request = CompletionRequest(
             prompt: spec.prompt, sampling: spec.sampling, segmentCode: base.code(ofSegment: spec.segment))
-        let (result, requests) = retry.run(isCancelled: { cancelled.withLock { $0.contains(job.id) } }) {
+        let (result, requests) = retry.run(isCancelled: { cancellations.isCancelled(job.id) }) {
             () throws(ProviderError) in try provider.complete(request)
         }
-        if cancelled.withLock({ $0.contains(job.id) }) {
+        if cancellations.isCancelled(job.id) {
             return .failure(Failure(.cancelled, "cancelled"), call: call(requests))
         }
         let answer: String

@@ -67,7 +67,7 @@ public final class TrainingJobExecutor: JobExecutor {
 
     private let settings: Settings
     private let running = Mutex<[String: ChildProcess]>([:])
-    private let cancelled = Mutex<Set<String>>([])
+    private let cancellations = JobCancellations()
     private let finished = Mutex<[String: JobDirectory]>([:])
     private let failedDirectories = Mutex<[(directory: JobDirectory, bytes: Int)]>([])
 
@@ -79,7 +79,7 @@ public final class TrainingJobExecutor: JobExecutor {
     }
 
     public func cancel(jobID: String) {
-        cancelled.withLock { _ = $0.insert(jobID) }
+        guard cancellations.cancel(jobID) else { return }
         running.withLock { $0[jobID]?.cancel() }
     }
 
@@ -90,8 +90,9 @@ public final class TrainingJobExecutor: JobExecutor {
     }
 
     public func execute(_ job: JobAssignment, progress: @escaping @Sendable (String) -> Void) -> Data {
+        cancellations.begin(job.id)
         let outcome = run(job, progress: progress)
-        cancelled.withLock { _ = $0.remove(job.id) }
+        cancellations.end(job.id)
         // Strings and finite numbers only: encoding cannot fail.
         return try! JSONEncoder().encode(outcome)
     }
@@ -197,7 +198,7 @@ public final class TrainingJobExecutor: JobExecutor {
         _ command: String, job: JobAssignment, directory: JobDirectory, timeout: Double, policy: SandboxPolicy,
         diskBytes: Int, progress: @escaping @Sendable (String) -> Void
     ) throws -> ChildProcess.Ending {
-        if cancelled.withLock({ $0.contains(job.id) }) { return .cancelled }
+        if cancellations.isCancelled(job.id) { return .cancelled }
         if settings.sandbox == .none {
             log("warning: job \(job.id) runs generated code unsandboxed (--sandbox none)")
         }
@@ -206,7 +207,7 @@ public final class TrainingJobExecutor: JobExecutor {
             directory: directory.path, log: directory.logPath, environment: [:])
         running.withLock { $0[job.id] = child }
         defer { running.withLock { $0[job.id] = nil } }
-        if cancelled.withLock({ $0.contains(job.id) }) { child.cancel() }
+        if cancellations.isCancelled(job.id) { child.cancel() }
         var reader = ProgressReader(path: directory.logPath)
         var lastMeasured = Date.distantPast
         var overDisk = false

@@ -60,10 +60,14 @@ struct LLMWorkerCommand: ParsableCommand {
     @Option(help: "The Python interpreter for the syntax check.")
     var python = "python3"
 
+    @Option(help: "With --provider baseline: seconds each answer takes, to rehearse a slow LLM.")
+    var baselineLatency = 0.0
+
     func validate() throws {
         guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
         guard maxAttempts >= 1 else { throw ValidationError("--max-attempts must be at least 1") }
         guard timeout > 0, connectTimeout > 0 else { throw ValidationError("timeouts must be positive") }
+        guard (0...3600).contains(baselineLatency) else { throw ValidationError("--baseline-latency must be 0…3600 seconds") }
     }
 
     func run() throws {
@@ -88,7 +92,7 @@ struct LLMWorkerCommand: ParsableCommand {
         let http = HTTPClient(connectTimeout: connectTimeout, totalTimeout: timeout)
         switch provider {
         case .baseline:
-            return BaselineProvider()
+            return BaselineProvider(latency: baselineLatency)
         case .openai:
             guard let url = baseURL ?? environment["GE_LLM_URL"] else {
                 throw ValidationError("the openai provider needs --base-url or $GE_LLM_URL, e.g. http://localhost:8000/v1")

@@ -14,13 +14,27 @@ final class LocalRun {
     private(set) var workers: [Process] = []
     private(set) var daemonLogs: [String] = []
 
-    init(budget: Int, mode: String = "steady") throws {
+    /// The seeds folder the workers use: the fixtures, or with `trainingMode`
+    /// a copy of the tiny seed whose variants train that way (e.g. "slow").
+    let seeds: String
+
+    init(budget: Int, mode: String = "steady", trainingMode: String? = nil) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("ged-run-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        if let trainingMode {
+            seeds = directory + "/seeds"
+            try FileManager.default.createDirectory(atPath: seeds, withIntermediateDirectories: true)
+            try FileManager.default.copyItem(atPath: Self.seeds + "/tiny", toPath: seeds + "/tiny")
+            let model = seeds + "/tiny/model.py"
+            let text = try String(contentsOfFile: model, encoding: .utf8).replacingOccurrences(of: "MODE = \"ok\"", with: "MODE = \"\(trainingMode)\"")
+            try text.write(toFile: model, atomically: true, encoding: .utf8)
+        } else {
+            seeds = Self.seeds
+        }
         let config = """
             [paths]
             state_directory = "\(directory)/state"
-            seed = "\(Self.seeds)/tiny"
+            seed = "\(seeds)/tiny"
             prompts = "\(Self.repository.path)/prompts"
             [evolution]
             mode = "\(mode)"
@@ -34,6 +48,7 @@ final class LocalRun {
             control = "ipc://\(directory)/control.sock"
             events = "ipc://\(directory)/events.sock"
             heartbeat_seconds = \(testHeartbeat)
+            reclaim_seconds = 5
             """
         try config.write(toFile: directory + "/ged.toml", atomically: true, encoding: .utf8)
     }
@@ -59,14 +74,15 @@ final class LocalRun {
         }
     }
 
-    func startWorkers(llm: Int = 1, gpu: Int = 2, firstGPU: Int = 0) throws {
+    func startWorkers(llm: Int = 1, gpu: Int = 2, firstGPU: Int = 0, llmLatency: Double = 0) throws {
         for index in 0..<llm {
-            workers.append(try launch("ge-llm-worker", ["--connect", workEndpoint, "--provider", "baseline", "--name", "llm\(index)"],
-                                      log: directory + "/llm\(index).log"))
+            workers.append(try launch("ge-llm-worker", [
+                "--connect", workEndpoint, "--provider", "baseline", "--baseline-latency", String(llmLatency), "--name", "llm\(index)",
+            ], log: directory + "/llm\(index).log"))
         }
         for index in firstGPU..<(firstGPU + gpu) {
             workers.append(try launch("ge-gpu-worker", [
-                "--connect", workEndpoint, "--device", "cpu", "--seeds", Self.seeds, "--sandbox", "none",
+                "--connect", workEndpoint, "--device", "cpu", "--seeds", seeds, "--sandbox", "none",
                 "--name", "cpu\(index)", "--work-dir", directory + "/jobs\(index)",
             ], log: directory + "/gpu\(index).log"))
         }

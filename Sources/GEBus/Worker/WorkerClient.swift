@@ -189,7 +189,9 @@ public final class WorkerClient {
             running[job.id] = job.lease
             if !alreadyRunning { start(job) }
         case .cancel(let jobID):
-            executor.cancel(jobID: jobID)
+            // Only a job still running here: a cancel for one whose result
+            // is on its way must not reach a later run of the same id.
+            if running[jobID] != nil { executor.cancel(jobID: jobID) }
         case .ack(let jobID):
             held.removeAll { $0.job.id == jobID }
             executor.acknowledged(jobID: jobID)
