@@ -84,6 +84,13 @@ while true; do
     read -r phase done total <<<"$state"
     printf '\r  %s/%s evaluations' "$done" "$total" >&2
     [ "$phase" = "finished" ] && break
+    if [ "$phase" = "stopped" ]; then
+        echo >&2
+        say "the run stopped before its budget:"
+        "$BIN/gectl" status >&2
+        say "logs in $RUN; the first failure: $BIN/gectl show ID (ids in $BIN/gectl export)"
+        exit 1
+    fi
     if ! kill -0 "${pids[0]}" 2>/dev/null; then echo >&2; say "ged stopped unexpectedly:"; tail -5 "$RUN/ged.log" >&2; exit 1; fi
     sleep 2
 done

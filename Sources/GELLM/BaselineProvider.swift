@@ -14,6 +14,8 @@ public struct BaselineProvider: LLMProvider {
 
     public var name: String { "baseline" }
 
+    public var endpoint: String { "the baseline provider (no LLM)" }
+
     static let swaps: [[String]] = [
         ["nn.ReLU", "nn.SiLU", "nn.GELU", "nn.Hardswish", "nn.Mish"],
         ["F.relu", "F.silu", "F.gelu", "F.hardswish", "F.mish"],

@@ -20,6 +20,8 @@ public struct GeminiProvider: LLMProvider {
 
     public var name: String { "gemini:\(model)" }
 
+    public var endpoint: String { "\(baseURL)/v1beta/models/\(model):generateContent" }
+
     public func complete(_ request: CompletionRequest) throws(ProviderError) -> String {
         let url = "\(baseURL)/v1beta/models/\(model):generateContent"
         let object = try ProviderResponse.post(http, url: url, headers: ["x-goog-api-key: \(apiKey.value)"], body: [

@@ -36,6 +36,22 @@ public final class LLMJobExecutor: JobExecutor {
         return try! JSONEncoder().encode(outcome)
     }
 
+    /// What the operator can do about a failure that will not pass by itself.
+    static func fix(for error: ProviderError) -> String? {
+        switch error {
+        case .client(let status, _) where status == 401 || status == 403:
+            "check the API key (ge-llm-worker --api-key-env or --api-key-file)"
+        case .client(404, _):
+            "does the base URL end in /v1, and does the server serve this model?"
+        case .client:
+            "the server refused the request: check the model name and the worker's options"
+        case .contextLength:
+            "use a model with a longer context, or lower variation.max_tokens"
+        default:
+            nil
+        }
+    }
+
     func run(_ job: JobAssignment) -> LLMOutcome {
         let start = Date()
         func call(_ requests: Int, answer: String? = nil) -> LLMCall {
@@ -66,7 +82,8 @@ public final class LLMJobExecutor: JobExecutor {
             default: .unavailable
             }
             let suffix = error.isRetryable ? " (gave up after \(requests) attempts)" : ""
-            return .failure(Failure(kind, "\(error)\(suffix)"), call: call(requests))
+            let reason = "\(error) from \(provider.endpoint)\(suffix)" + (Self.fix(for: error).map { "; \($0)" } ?? "")
+            return .failure(Failure(kind, reason), call: call(requests))
         case .success(let text):
             answer = text
         }

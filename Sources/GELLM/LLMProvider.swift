@@ -21,6 +21,10 @@ public protocol LLMProvider: Sendable {
     /// A name for logs and results, e.g. `openai:qwen2.5-coder` (never the key).
     var name: String { get }
 
+    /// Where requests go, for messages that tell the operator what to fix
+    /// (never the key).
+    var endpoint: String { get }
+
     /// One attempt; retries are the caller's.
     func complete(_ request: CompletionRequest) throws(ProviderError) -> String
 }

@@ -17,6 +17,8 @@ public struct OpenAIProvider: LLMProvider {
 
     public var name: String { "openai:\(model)" }
 
+    public var endpoint: String { baseURL + "/chat/completions" }
+
     public func complete(_ request: CompletionRequest) throws(ProviderError) -> String {
         var headers: [String] = []
         if let apiKey { headers.append("Authorization: Bearer \(apiKey.value)") }

@@ -43,6 +43,10 @@ public final class Daemon {
     /// committed together once per reactor turn.
     var pendingLeases: [String: String] = [:]
     var pendingWorkers: [WorkerRecord] = []
+    /// When a failure was last logged, and how many since were not.
+    var failureLog = (since: Date.distantPast, unlogged: 0)
+    /// Set while the LLM service is unreachable (see `LLMOutage`).
+    var llmOutage: LLMOutage?
     var lastHeartbeat = Date.distantPast
     /// Kept alive while the daemon runs: it answers CURVE handshakes.
     private let authenticator: ZAPHandler?
@@ -214,6 +218,8 @@ public final class Daemon {
             try store.saveBusChanges(leases: pendingLeases, workers: pendingWorkers)
             pendingLeases.removeAll()
             pendingWorkers.removeAll()
+            // A stopped run that is resumed may finish (and be announced) again.
+            if !engine.isFinished { announcedFinish = false }
             if engine.isFinished, !announcedFinish {
                 announcedFinish = true
                 try store.saveSnapshot(engine, seq: seq)
@@ -235,6 +241,7 @@ public final class Daemon {
     /// `finishedJob` records the job whose end this input is, and which
     /// worker it ran on.
     func apply(_ input: EngineInput, finishedJob: JobRecord? = nil) throws {
+        if case .answer(_, let outcome) = input { noteLLMAvailability(outcome) }
         var next = engine
         let (commands, events) = next.apply(input, library: library)
         // A step that asked for nothing and changed nothing need not be
@@ -284,7 +291,10 @@ public final class Daemon {
             events: events.map { (type: $0.name, body: $0.summary) }, evidence: evidence))
         engine = next
         for command in commands { submit(command) }
-        for event in events { publish(event.name, ["detail": event.summary]) }
+        for event in events {
+            publish(event.name, ["detail": event.summary])
+            logIfNotable(event)
+        }
         inputsSinceSnapshot += 1
         if inputsSinceSnapshot >= settings.snapshotEvery {
             try store.saveSnapshot(engine, seq: seq)
@@ -292,10 +302,48 @@ public final class Daemon {
         }
     }
 
+    /// Logs stops, resumes and failed children; failures at most one line a
+    /// second, with a count of those left out, so a storm cannot flood the log.
+    func logIfNotable(_ event: EngineEvent) {
+        switch event {
+        case .stopped, .resumed:
+            log(event.summary)
+        case .childFailed(_, let failure), .evaluationFailed(_, let failure):
+            guard failure.kind != .cancelled else { return }
+            let now = Date()
+            if now.timeIntervalSince(failureLog.since) >= 1 {
+                let left = failureLog.unlogged > 0 ? " (\(failureLog.unlogged) more failures not logged)" : ""
+                log(event.summary + left)
+                failureLog = (now, 0)
+            } else {
+                failureLog.unlogged += 1
+            }
+        default:
+            break
+        }
+    }
+
     /// Asks the engine for work while there are free slots.
     func schedule() throws {
-        let free = freeSlots()
+        var free = freeSlots()
+        if llmOutage != nil { free.llm = llmOutage!.slots(offering: free.llm, at: Date()) }
         try apply(.step(freeLLMSlots: free.llm, freeEvaluationSlots: free.gpu))
+    }
+
+    /// An outage begins with the first `unavailable` answer and ends with any
+    /// other; both are logged once.
+    func noteLLMAvailability(_ outcome: LLMOutcome) {
+        if case .failure(let failure, _) = outcome, failure.kind == .unavailable {
+            if llmOutage == nil {
+                log("the LLM is unavailable: \(failure.reason); breeding waits and retries (1 s, doubling to 5 min), evaluations go on")
+                llmOutage = LLMOutage(reason: failure.reason, at: Date())
+            } else {
+                llmOutage!.reason = failure.reason
+            }
+        } else if let outage = llmOutage {
+            log("the LLM answers again after \(Int(Date().timeIntervalSince(outage.since))) s unavailable")
+            llmOutage = nil
+        }
     }
 
     /// Credit of live, undrained workers of each kind, less what is queued.
@@ -453,6 +501,8 @@ extension EngineEvent {
         case .evaluationFailed: "evaluation-failed"
         case .populationChanged: "population-changed"
         case .stopped: "stopped"
+        case .llmUnavailable: "llm-unavailable"
+        case .resumed: "resumed"
         }
     }
 
@@ -466,6 +516,8 @@ extension EngineEvent {
         case .evaluationFailed(let id, let failure): "#\(id) failed: \(failure)"
         case .populationChanged(let added, let removed): "population +\(added) -\(removed)"
         case .stopped(let reason): "stopped: \(reason)"
+        case .llmUnavailable(let id, let reason): "#\(id) waits: the LLM is unavailable (\(reason))"
+        case .resumed(let cleared): cleared.map { "resumed; cleared the stop: \($0)" } ?? "resumed"
         }
     }
 
@@ -473,10 +525,10 @@ extension EngineEvent {
     var individuals: [IndividualID] {
         switch self {
         case .childReady(let id), .childFailed(let id, _), .childDuplicate(let id, _), .evaluated(let id, _),
-            .evaluationFailed(let id, _):
+            .evaluationFailed(let id, _), .llmUnavailable(let id, _):
             [id]
         case .populationChanged(let added, let removed): added + removed
-        case .stopped: []
+        case .stopped, .resumed: []
         }
     }
 }

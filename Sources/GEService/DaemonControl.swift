@@ -32,8 +32,15 @@ extension Daemon {
             try apply(.pause)
             return .success(["paused": true])
         case .resume:
+            let stopped = engine.stopReason
             try apply(.resume)
-            return .success(["paused": false])
+            guard let reason = stopped, engine.stopReason == nil else {
+                if let reason = engine.stopReason {
+                    return .failure("the run stays stopped (\(reason)): its budget is spent; raise evolution.evaluation_budget with gectl config set, then resume")
+                }
+                return .success(["resumed": "resumed"])
+            }
+            return .success(["resumed": "resumed; cleared the stop: \(reason)"])
         case .drain(let name):
             guard let worker = broker.core.workers.values.first(where: { $0.id == name || $0.name == name }) else {
                 return .failure("no connected worker \(name); see gectl workers")
@@ -79,13 +86,26 @@ extension Daemon {
         let workers = broker.core.workers.values
         return StatusReport(
             seed: manifest.name, mode: engine.config.mode,
-            state: engine.isFinished ? .finished : (engine.paused ? .paused : .running), stopReason: engine.stopReason,
+            state: state, stopReason: engine.stopReason,
             paused: engine.paused, evaluations: engine.evaluationsCompleted, budget: engine.config.evaluationBudget,
             generation: engine.generation,
             objectives: objectives, best: best,
             hypervolume: hypervolume(of: evaluated.map { $0.fitness! }),
             workersBusy: workers.count { !$0.running.isEmpty }, workersIdle: workers.count { $0.running.isEmpty },
-            queuedLLM: broker.core.queued(.llm), queuedGPU: broker.core.queued(.gpu))
+            queuedLLM: broker.core.queued(.llm), queuedGPU: broker.core.queued(.gpu),
+            llmWaiting: llmOutage?.description(at: Date()),
+            failures: engine.individuals.reduce(into: [:]) { counts, individual in
+                if case .failed(let failure) = individual.status { counts[failure.kind.rawValue, default: 0] += 1 }
+            })
+    }
+
+    /// Finished once the budget is spent and nothing is in flight; stopped
+    /// when a stop came first.
+    var state: StatusReport.State {
+        if engine.isFinished {
+            return engine.evaluationsCompleted >= engine.config.evaluationBudget ? .finished : .stopped
+        }
+        return engine.paused ? .paused : .running
     }
 
     /// Hypervolume of the evaluated points against a point just worse than

@@ -26,11 +26,18 @@ struct PauseCommand: ActionCommand {
     var done: String { "paused" }
 }
 
-struct ResumeCommand: ActionCommand {
-    static let configuration = CommandConfiguration(commandName: "resume", abstract: "Create work again after pause.")
+struct ResumeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "resume", abstract: "Create work again after a pause, or continue a run that stopped before its budget.")
     @OptionGroup var options: ControlOptions
-    var request: ControlRequest { .resume }
-    var done: String { "resumed" }
+
+    func run() throws {
+        try reporting {
+            let data = try options.request(.resume)
+            let reply = try JSONDecoder().decode([String: String].self, from: data)
+            print(reply["resumed"] ?? "resumed")
+        }
+    }
 }
 
 struct DrainCommand: ActionCommand {

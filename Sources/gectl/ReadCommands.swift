@@ -22,6 +22,11 @@ struct StatusCommand: ParsableCommand {
             if let hypervolume = status.hypervolume { print("hypervolume: \(formatted(hypervolume)) (against a point just worse than the worst values seen)") }
             print("workers:     \(status.workersBusy) busy, \(status.workersIdle) idle")
             print("queue:       \(status.queuedLLM) LLM, \(status.queuedGPU) GPU jobs waiting")
+            if let waiting = status.llmWaiting { print("llm:         \(waiting)") }
+            if !status.failures.isEmpty {
+                let counts = status.failures.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+                print("failures:    " + counts.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+            }
         }
     }
 }

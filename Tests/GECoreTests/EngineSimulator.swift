@@ -12,6 +12,8 @@ struct EngineSimulator {
     var llmSlots = 4
     var evaluationSlots = 2
     var llmFailureRate = 0.1
+    /// Requests up to this id find the LLM unavailable (an outage).
+    var outageUntilRequest = 0
     var unchangedAnswerRate = 0.05
     var evaluationFailureRate = 0.1
     private(set) var inputs: [Input] = []
@@ -80,8 +82,11 @@ struct EngineSimulator {
     }
 
     mutating func answer(_ request: LLMRequest) -> LLMOutcome {
-        if rng.chance(llmFailureRate) {
+        if request.id <= outageUntilRequest {
             return .failure(Failure(.unavailable, "HTTP 503 from the LLM server"), call: .none)
+        }
+        if rng.chance(llmFailureRate) {
+            return .failure(Failure(.noCode, "the answer has no code block"), call: .none)
         }
         let base = engine.individuals[request.child].genome
         var code = base.code(ofSegment: request.prompt.segment)

@@ -42,7 +42,7 @@ import Testing
         let failed = engine.individuals.filter { if case .failed = $0.status { true } else { false } }
         #expect(!failed.isEmpty)
         #expect(failed.allSatisfy { !engine.population.contains($0.id) })
-        #expect(engine.individuals.contains { if case .failed(let f) = $0.status { f.kind == .unavailable && f.reason.hasPrefix("HTTP 503") } else { false } })
+        #expect(engine.individuals.contains { if case .failed(let f) = $0.status { f.kind == .noCode } else { false } })
         #expect(engine.individuals.allSatisfy { $0.status != .evaluating && $0.status != .awaitingEvaluation })
     }
 
@@ -216,13 +216,69 @@ import Testing
         #expect(sim.engine.evaluationsCompleted == 1)
     }
 
-    @Test func everyEvaluationFailingRestartsFromTheSeedUntilTheBudget() throws {
-        var sim = try simulator(config(budget: 20))
+    @Test func anLLMOutageIsAWaitThatNeverFailsAChildOrStopsTheRun() throws {
+        var settings = config(budget: 30)
+        settings.maxConsecutiveBreedingFailures = 5
+        var sim = try simulator(settings)
+        sim.outageUntilRequest = 200
+        let finished = sim.run()
+        #expect(finished)
+        #expect(sim.engine.evaluationsCompleted == 30)
+        #expect(sim.engine.stopReason == "evaluation budget of 30 reached")
+        let unavailable = sim.engine.individuals.filter { if case .failed(let f) = $0.status { f.kind == .unavailable } else { false } }
+        #expect(unavailable.isEmpty, "children wait out the outage")
+        #expect(sim.requests.count > 200, "the prompts went out again after the outage")
+    }
+
+    @Test(arguments: [Failure.Kind.request, .contextLength])
+    func requestsTheLLMRefusesStopBreedingAfterThree(kind: Failure.Kind) throws {
+        var engine = try Engine(seed: seed, config: config(), rngSeed: 4)
+        var events: [EngineEvent] = []
+        for _ in 0..<3 {
+            for case .generate(let request) in engine.step(freeLLMSlots: 1, freeEvaluationSlots: 0, library: library) {
+                events += engine.receiveAnswer(requestID: request.id, outcome: .failure(Failure(kind, "request refused (HTTP 401) from http://x/v1/chat/completions; check the API key"), call: .none))
+            }
+        }
+        #expect(engine.stopReason == "the LLM refused 3 requests in a row: request refused (HTTP 401) from http://x/v1/chat/completions; check the API key")
+        #expect(events.contains(.stopped(reason: engine.stopReason!)))
+        let resumed = engine.resume()
+        #expect(resumed == [.resumed(cleared: "the LLM refused 3 requests in a row: request refused (HTTP 401) from http://x/v1/chat/completions; check the API key")])
+        #expect(engine.stopReason == nil && !engine.step(freeLLMSlots: 1, freeEvaluationSlots: 1, library: library).isEmpty)
+    }
+
+    @Test func aSeedThatFailsItsEvaluationStopsTheRunAtOnce() throws {
+        var engine = try Engine(seed: seed, config: config(), rngSeed: 4)
+        _ = engine.step(freeLLMSlots: 2, freeEvaluationSlots: 1, library: library)
+        let events = engine.receiveEvaluation(of: 0, outcome: .failure(Failure(.crash, "screen: NameError: name 'nn' is not defined"), run: .none))
+        #expect(engine.stopReason?.hasPrefix("the seed failed its evaluation (crash): screen: NameError: name 'nn' is not defined") == true)
+        #expect(events.contains { if case .stopped = $0 { true } else { false } })
+        #expect(engine.step(freeLLMSlots: 4, freeEvaluationSlots: 4, library: library).isEmpty)
+    }
+
+    @Test func theFirstEvaluationsAllFailingAlikeStopTheRun() throws {
+        var settings = config(budget: 40)
+        settings.evaluateSeed = false
+        var sim = try simulator(settings)
         sim.evaluationFailureRate = 1
         let finished = sim.run()
         #expect(finished)
-        #expect(sim.engine.evaluationsCompleted == 20)
-        #expect(sim.engine.population.isEmpty)
+        // The fifth stops it; what was in flight (one more, with two slots) still reports.
+        #expect((5...6).contains(sim.engine.evaluationsCompleted))
+        #expect(sim.engine.stopReason?.hasPrefix("the first 5 evaluations all failed the same way (shape): RuntimeError: shape mismatch") == true)
+        // Resumed, the breaker does not trip again: the run goes to its budget.
+        _ = sim.engine.resume()
+        let resumedRun = sim.run()
+        #expect(resumedRun)
+        #expect(sim.engine.evaluationsCompleted == 40)
+    }
+
+    @Test func resumeLeavesARunWhoseBudgetIsSpentFinished() throws {
+        var sim = try simulator(config(budget: 10))
+        let finished = sim.run()
+        #expect(finished)
+        let resumed = sim.engine.resume()
+        #expect(resumed == [.resumed(cleared: nil)])
+        #expect(sim.engine.stopReason == "evaluation budget of 10 reached" && sim.engine.isFinished)
     }
 
     @Test func stopCancelsQueuedWorkAndFinishesWhenInFlightWorkReports() throws {

@@ -34,6 +34,14 @@ public struct Engine: Codable, Sendable, Equatable {
     var nextRequestID = 1
     var initialCreated = 0
     var consecutiveBreedingFailures = 0
+    /// Requests in a row the LLM refused for a reason that will not pass by
+    /// itself (a bad key, URL or model; a prompt too long for the model).
+    var consecutiveConfigurationFailures = 0
+    /// The failure every evaluation so far has ended with, and how many: a
+    /// seed or setup broken for every variant shows at once. `nil` once an
+    /// evaluation succeeded or failed differently.
+    var leadingFailure: Failure?
+    var leadingFailures = 0
     /// Generational: members of the generation being bred, and the elites
     /// that carry over.
     var generationMembers: [IndividualID] = []
@@ -128,9 +136,25 @@ public struct Engine: Codable, Sendable, Equatable {
         guard let request = openRequests.removeValue(forKey: requestID) else { return [] }
         let child = request.child
         switch outcome {
+        case .failure(let failure, _) where failure.kind == .unavailable:
+            // An outage is a wait, not a failure: the same prompt goes out
+            // again when the daemon has a slot for it (it backs off while the
+            // LLM is down), and nothing counts toward a stop.
+            if let stopReason { return cancel(child, because: stopReason) }
+            plannedPrompts.insert(PlannedPrompt(child: child, prompt: request.prompt), at: 0)
+            return [.llmUnavailable(child, reason: failure.reason)]
+        case .failure(let failure, _) where failure.kind == .request || failure.kind == .contextLength:
+            consecutiveConfigurationFailures += 1
+            var events = failBreeding(child, failure)
+            if consecutiveConfigurationFailures >= Self.configurationFailureLimit, stopReason == nil {
+                events.append(stop("the LLM refused \(consecutiveConfigurationFailures) requests in a row: \(failure.reason)"))
+            }
+            return events
         case .failure(let failure, _):
+            consecutiveConfigurationFailures = 0
             return failBreeding(child, failure)
         case .code(let source, _):
+            consecutiveConfigurationFailures = 0
             let base = individuals[child].genome
             let genome = Genome(source: source, marker: base.marker)
             // The worker made the child; a buggy or hostile one must not slip
@@ -170,14 +194,17 @@ public struct Engine: Codable, Sendable, Equatable {
         case .failure(let failure, _):
             individuals[id].status = .failed(failure)
             events = [.evaluationFailed(id, failure)]
+            events += noteEvaluationFailure(of: id, failure)
         case .scored(let objectives, _):
             guard objectives.count == config.weights.count, objectives.allSatisfy(\.isFinite) else {
                 let failure = Failure(
                     .invalidResult, "result has objectives \(objectives), expected \(config.weights.count) finite values")
                 individuals[id].status = .failed(failure)
                 events = [.evaluationFailed(id, failure)]
+                events += noteEvaluationFailure(of: id, failure)
                 break
             }
+            leadingFailures = -1
             individuals[id].status = .evaluated(fitness: objectives)
             hallOfFame.offer(id: id, weighted: zip(objectives, config.weights).map { $0 * $1 })
             events = [.evaluated(id, fitness: objectives)]
@@ -217,6 +244,41 @@ public struct Engine: Codable, Sendable, Equatable {
     /// Stops creating work; what is in flight may still report.
     public mutating func stop(reason: String) -> [EngineEvent] {
         stopReason == nil ? [stop(reason)] : []
+    }
+
+    /// Creates work again: ends a pause and, while budget is left, clears a
+    /// stop (the failure counts start again).
+    public mutating func resume() -> [EngineEvent] {
+        paused = false
+        guard let reason = stopReason, evaluationsCompleted < config.evaluationBudget else { return [.resumed(cleared: nil)] }
+        stopReason = nil
+        consecutiveBreedingFailures = 0
+        consecutiveConfigurationFailures = 0
+        leadingFailures = -1
+        return [.resumed(cleared: reason)]
+    }
+
+    /// Refused requests in a row after which breeding stops.
+    static let configurationFailureLimit = 3
+    /// Identical failures of the first evaluations after which the run stops.
+    static let leadingFailureLimit = 5
+
+    /// A failed seed, or the first evaluations all failing alike, stop the
+    /// run at once: no variant can do better, and the budget is kept.
+    mutating func noteEvaluationFailure(of id: IndividualID, _ failure: Failure) -> [EngineEvent] {
+        guard stopReason == nil else { return [] }
+        if id == 0 {
+            return [stop("the seed failed its evaluation (\(failure.kind.rawValue)): \(failure.reason); fix the seed (gectl show 0 prints its log) and start a new run")]
+        }
+        guard leadingFailures >= 0 else { return [] }
+        if let leading = leadingFailure, leading.kind != failure.kind || leading.reason != failure.reason {
+            leadingFailures = -1
+            return []
+        }
+        leadingFailure = failure
+        leadingFailures += 1
+        guard leadingFailures >= Self.leadingFailureLimit else { return [] }
+        return [stop("the first \(leadingFailures) evaluations all failed the same way (\(failure.kind.rawValue)): \(failure.reason); check the seed and the workers (gectl show prints a log), then gectl resume")]
     }
 
     // MARK: - Shared mechanics

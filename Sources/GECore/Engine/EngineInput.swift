@@ -7,6 +7,7 @@ public enum EngineInput: Codable, Sendable, Equatable {
     case stop(reason: String)
     /// Create no new work until `resume`; what is in flight still reports.
     case pause
+    /// Ends a pause, and clears a stop while budget is left (`Engine.resume`).
     case resume
     /// New settings while running. What shapes the run's structure (mode,
     /// objectives, population and archive sizes, the seed's evaluation) keeps
@@ -33,8 +34,7 @@ extension Engine {
             paused = true
             return ([], [])
         case .resume:
-            paused = false
-            return ([], [])
+            return ([], resume())
         }
     }
 }

@@ -28,4 +28,8 @@ public enum EngineEvent: Codable, Sendable, Equatable {
     case populationChanged(added: [IndividualID], removed: [IndividualID])
     /// The engine stopped creating work for this reason.
     case stopped(reason: String)
+    /// The LLM could not be reached for this child; its prompt waits.
+    case llmUnavailable(IndividualID, reason: String)
+    /// Work is created again; `cleared` is the stop reason taken away.
+    case resumed(cleared: String?)
 }

@@ -31,7 +31,11 @@ public struct StatusReport: Codable, Sendable, Equatable {
 
     /// Where the run is.
     public enum State: String, Codable, Sendable {
-        case running, paused, finished
+        case running, paused
+        /// Stopped before its budget was spent (`stopReason` says why);
+        /// `gectl resume` continues it.
+        case stopped
+        case finished
     }
 
     public var seed: String
@@ -49,12 +53,18 @@ public struct StatusReport: Codable, Sendable, Equatable {
     public var workersIdle: Int
     public var queuedLLM: Int
     public var queuedGPU: Int
+    /// While the LLM service is unreachable: since when, why, the next try.
+    public var llmWaiting: String?
+    /// Failed children by failure kind, over the whole run.
+    public var failures: [String: Int]
 
     public init(
         seed: String, mode: EngineConfig.Mode, state: State, stopReason: String?, paused: Bool, evaluations: Int, budget: Int,
         generation: Int, objectives: [Objective], best: [Best], hypervolume: Double?, workersBusy: Int, workersIdle: Int,
-        queuedLLM: Int, queuedGPU: Int
+        queuedLLM: Int, queuedGPU: Int, llmWaiting: String? = nil, failures: [String: Int] = [:]
     ) {
+        self.llmWaiting = llmWaiting
+        self.failures = failures
         self.seed = seed
         self.mode = mode
         self.state = state
