@@ -71,7 +71,7 @@ let package = Package(
         .executableTarget(
             name: "gectl",
             dependencies: [
-                "GEBus", "GEProtocol", "GECore", "GESeed", "GETraining",
+                "GEBus", "GEProtocol", "GECore", "GESeed", "GETraining", "GEService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -98,7 +98,8 @@ let package = Package(
             dependencies: [
                 "Daemon", "LLMWorker", "GPUWorker", "gectl", "gebench", "GEBus", "GEProtocol", "GEBusTestSupport", "GECore", "GEStore",
                 "GESeed",
-            ]
+            ],
+            exclude: ["Fixtures"]
         ),
     ]
 )

@@ -5,10 +5,16 @@
 #
 # The LLM: GE_LLM_URL (an OpenAI-compatible base URL, e.g. http://localhost:8000/v1),
 # GE_LLM_MODEL and GE_LLM_API_KEY when set; otherwise the offline `baseline` provider.
+# Also: SEED (a seed folder; its parent holds the seeds the workers see), BUDGET, RUN_DIR, PORT,
+# GED_BIN (a folder of built binaries to use instead of building). Exits non-zero when the run
+# stops before its budget (a broken seed, an LLM that refuses every request), saying why.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUDGET="${BUDGET:-60}"
 SEED="${SEED:-sota/DigitsCNN}"
+[ -f "$SEED/seed.toml" ] || { echo "no seed.toml in $SEED (SEED names a seed folder)" >&2; exit 2; }
+SEED="$(cd "$SEED" && pwd)"
+SEEDS="$(dirname "$SEED")"
 RUN="${RUN_DIR:-$PWD/.run}"
 
 say() { printf '\033[1m%s\033[0m\n' "$*" >&2; }
@@ -28,16 +34,25 @@ if ! python3 -c "import torch" 2>/dev/null; then
         || python3 -m pip install -q torch --extra-index-url https://download.pytorch.org/whl/cpu
 fi
 
-say "building (release)"
-swift build -c release >/dev/null
-BIN="$(swift build -c release --show-bin-path)"
+if [ -n "${GED_BIN:-}" ]; then
+    BIN="$GED_BIN"   # binaries built elsewhere (the tests use their own)
+else
+    say "building (release)"
+    # The compiler's own words when the build fails, not a bare exit status.
+    if ! build_log="$(swift build -c release 2>&1)"; then
+        printf '%s\n' "$build_log" | grep -E "error:|warning: unable|note:" -A3 | head -40 >&2
+        say "the build failed (above); the whole log: swift build -c release"
+        exit 1
+    fi
+    BIN="$(swift build -c release --show-bin-path)"
+fi
 
 rm -rf "$RUN" && mkdir -p "$RUN"
 PORT="${PORT:-$((20000 + RANDOM % 20000))}"
 cat > "$RUN/ged.toml" <<TOML
 [paths]
 state_directory = "$RUN/state"
-seed = "$PWD/$SEED"
+seed = "$SEED"
 prompts = "$PWD/prompts"
 [evolution]
 evaluation_budget = $BUDGET
@@ -73,7 +88,7 @@ trap stop_all EXIT
 for _ in $(seq 50); do [ -S "$RUN/control.sock" ] && break; sleep 0.2; done
 "$BIN/ge-llm-worker" --connect "tcp://127.0.0.1:$PORT" "${provider[@]}" 2>"$RUN/llm.log" & pids+=($!)
 for gpu in 0 1; do
-    "$BIN/ge-gpu-worker" --connect "tcp://127.0.0.1:$PORT" --device cpu --seeds "$PWD/sota" --name "cpu$gpu" \
+    "$BIN/ge-gpu-worker" --connect "tcp://127.0.0.1:$PORT" --device cpu --seeds "$SEEDS" --name "cpu$gpu" \
         --work-dir "$RUN/jobs$gpu" 2>"$RUN/cpu$gpu.log" & pids+=($!)
 done
 say "run of $BUDGET evaluations on $SEED; logs in $RUN"

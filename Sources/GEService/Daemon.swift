@@ -74,21 +74,16 @@ public final class Daemon {
         var settings = given
         var newRun: RunStore.RunSettings?
         var liveChange: EngineConfig?
-        if let saved = try store.settings() {
-            manifest = try Self.manifest(of: saved, log: log)
-            library = try PromptLibrary(templates: store.templates())
-            let recovery = try store.recovery()
-            var rebuilt = try recovery.snapshot?.engine ?? Engine(
-                seed: Genome(source: saved.seedGenome ?? manifest.genomeSource(), marker: manifest.marker),
-                config: saved.configuration, rngSeed: saved.rngSeed)
-            for (_, input) in recovery.inputs { _ = rebuilt.apply(input, library: library) }
-            engine = rebuilt
-            seq = recovery.inputs.last?.seq ?? recovery.snapshot?.seq ?? 0
-            settings.seedDirectory = saved.seedDirectory
-            settings.rngSeed = saved.rngSeed
-            settings.engine = rebuilt.config
+        if let saved = try SavedRun.load(from: store, log: log) {
+            manifest = saved.manifest
+            library = saved.library
+            engine = saved.engine
+            seq = saved.seq
+            settings.seedDirectory = saved.settings.seedDirectory
+            settings.rngSeed = saved.settings.rngSeed
+            settings.engine = saved.engine.config
             liveChange = try Self.reconcile(given: given, run: settings, log: log)
-            log("resumed the run of \(manifest.name) in \(given.stateDirectory): \(engine.evaluationsCompleted) evaluations done, \(recovery.inputs.count) inputs replayed")
+            log("resumed the run of \(manifest.name) in \(given.stateDirectory): \(engine.evaluationsCompleted) evaluations done, \(saved.replayed) inputs replayed")
         } else {
             manifest = try SeedManifest.load(directory: given.seedDirectory)
             library = try PromptLibrary(files: PromptFiles.read(directory: given.promptsDirectory))
@@ -143,16 +138,6 @@ public final class Daemon {
         }
         try resubmitInFlight()
         if let liveChange { try apply(.configure(liveChange)) }
-    }
-
-    /// The manifest a run was created with; for runs from before manifests
-    /// were stored, the one on disk (which may have changed since).
-    static func manifest(of run: RunStore.RunSettings, log: (String) -> Void) throws -> SeedManifest {
-        guard let text = run.seedManifest else {
-            log("this run predates stored manifests: reading \(run.seedDirectory)/seed.toml, which may have changed since")
-            return try SeedManifest.load(directory: run.seedDirectory)
-        }
-        return try SeedManifest.parse(text, directory: URL(fileURLWithPath: run.seedDirectory), checkFiles: false)
     }
 
     /// Compares the settings the configuration and flags gave with the

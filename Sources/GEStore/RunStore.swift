@@ -45,6 +45,23 @@ public final class RunStore: Sendable {
         try migrator.migrate(pool)
     }
 
+    /// Opens the database at `path` for reading only, as it is (WAL readers
+    /// do not block a running daemon, nor does it block them).
+    public init(readingAt path: String) throws {
+        self.path = path
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw StoreError.unreadable(path: path, "no such file; is this a ged state directory?")
+        }
+        var configuration = Configuration()
+        configuration.readonly = true
+        pool = try DatabasePool(path: path, configuration: configuration)
+        let migrator = StoreSchema.migrator
+        if try pool.read({ try migrator.hasBeenSuperseded($0) }) { throw StoreError.newerSchema(path: path) }
+        guard try pool.read({ try migrator.hasCompletedMigrations($0) }) else {
+            throw StoreError.unreadable(path: path, "written by an older ged; start this ged on it once to upgrade it")
+        }
+    }
+
     /// The run's settings, if a run was started in this database.
     public func settings() throws -> RunSettings? {
         try pool.read { db in

@@ -2,11 +2,17 @@ import ArgumentParser
 import Foundation
 import GEBus
 import GEProtocol
+import GEService
 
 /// Options every gectl command takes.
 struct ControlOptions: ParsableArguments {
     @Option(help: "The daemon's control endpoint (default: $GED_CONTROL or ipc:///run/ged/control.sock).")
     var control: String?
+
+    @Option(help: ArgumentHelp(
+        "Read the run in this state directory directly, whether ged runs or not (read commands only).",
+        valueName: "dir"))
+    var stateDir: String?
 
     @Option(help: "Seconds to wait for the daemon.")
     var timeout = 5.0
@@ -29,8 +35,10 @@ struct ControlOptions: ParsableArguments {
         control ?? ProcessInfo.processInfo.environment["GED_CONTROL"] ?? "ipc:///run/ged/control.sock"
     }
 
-    /// Sends one request and returns the reply's body.
+    /// Sends one request and returns the reply's body; with `--state-dir`,
+    /// answers it from the state directory instead.
     func request(_ request: ControlRequest) throws -> Data {
+        if let stateDir { return try read(request, stateDirectory: stateDir) }
         let context = try ZMQContext()
         let socket = try ZMQSocket(context, .req)
         try socket.setLinger(milliseconds: 0)
@@ -57,6 +65,21 @@ struct ControlOptions: ParsableArguments {
             throw ControlFailure.unreachable("cannot reach ged at \(endpoint): no answer within \(timeout) s; is it running?\(hint)")
         }
         let reply = try JSONDecoder().decode(ControlReply.self, from: first)
+        guard reply.ok, let body = reply.body else { throw ControlFailure.refused(reply.error ?? "request failed") }
+        return body
+    }
+
+    /// A read request answered from the run's database, without the daemon.
+    func read(_ request: ControlRequest, stateDirectory: String) throws -> Data {
+        let reports: RunReports
+        do {
+            reports = try RunReports.open(stateDirectory: stateDirectory)
+        } catch {
+            throw ControlFailure.unreachable("\(error)")
+        }
+        guard let reply = reports.answer(request) else {
+            throw ControlFailure.refused("this command needs the running daemon: use --control (or GED_CONTROL) instead of --state-dir")
+        }
         guard reply.ok, let body = reply.body else { throw ControlFailure.refused(reply.error ?? "request failed") }
         return body
     }

@@ -74,11 +74,13 @@ final class LocalRun {
         }
     }
 
-    func startWorkers(llm: Int = 1, gpu: Int = 2, firstGPU: Int = 0, llmLatency: Double = 0) throws {
+    /// Starts LLM workers (the baseline provider unless `provider` gives
+    /// other options) and CPU workers.
+    func startWorkers(llm: Int = 1, gpu: Int = 2, firstGPU: Int = 0, llmLatency: Double = 0, provider: [String]? = nil) throws {
         for index in 0..<llm {
-            workers.append(try launch("ge-llm-worker", [
-                "--connect", workEndpoint, "--provider", "baseline", "--baseline-latency", String(llmLatency), "--name", "llm\(index)",
-            ], log: directory + "/llm\(index).log"))
+            let options = provider ?? ["--provider", "baseline", "--baseline-latency", String(llmLatency)]
+            workers.append(try launch("ge-llm-worker", ["--connect", workEndpoint, "--name", "llm\(index)"] + options,
+                                      log: directory + "/llm\(index).log"))
         }
         for index in firstGPU..<(firstGPU + gpu) {
             workers.append(try launch("ge-gpu-worker", [

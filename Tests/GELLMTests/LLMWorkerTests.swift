@@ -70,7 +70,7 @@ import Testing
         #expect(outcome.failed?.kind == .unavailable)
         #expect(outcome.call.requests == 3 && waits.count == 2)
         #expect(waits[1] > waits[0] * 0.9, "backoff grows: \(waits)")
-        #expect(outcome.failed?.reason == "server error (HTTP 503): overloaded (gave up after 3 attempts)")
+        #expect(outcome.failed?.reason == "server error (HTTP 503): overloaded from \(server.baseURL)/chat/completions (gave up after 3 attempts)")
     }
 
     @Test func timeoutsAreRetriedThenReported() {
@@ -104,13 +104,13 @@ import Testing
     @Test func contextLengthFailsAtOnceWithAClearReason() {
         let (outcome, waits) = run(model: "context")
         #expect(outcome.failed?.kind == .contextLength && waits.isEmpty && outcome.call.requests == 1)
-        #expect(outcome.failed?.reason == "prompt exceeds the model's context length: This model's maximum context length is 4096 tokens. (context_length_exceeded)")
+        #expect(outcome.failed?.reason == "prompt exceeds the model's context length: This model's maximum context length is 4096 tokens. (context_length_exceeded) from \(server.baseURL)/chat/completions; use a model with a longer context, or lower variation.max_tokens")
     }
 
     @Test func otherClientErrorsFailAtOnceWithTheServersMessage() {
         let (outcome, waits) = run(model: "forbidden", key: nil)
         #expect(outcome.failed?.kind == .request && waits.isEmpty)
-        #expect(outcome.failed?.reason == "request refused (HTTP 401): Invalid API key provided")
+        #expect(outcome.failed?.reason == "request refused (HTTP 401): Invalid API key provided from \(server.baseURL)/chat/completions; check the API key (ge-llm-worker --api-key-env or --api-key-file)")
     }
 
     @Test func geminiSendsItsFormatAndKeyHeader() throws {

@@ -136,11 +136,14 @@ public struct Engine: Codable, Sendable, Equatable {
         guard let request = openRequests.removeValue(forKey: requestID) else { return [] }
         let child = request.child
         switch outcome {
+        case .failure where stopReason != nil:
+            // Requests in flight when the run stopped: their children are
+            // given up with the stop, whatever the LLM said.
+            return cancel(child, because: stopReason!)
         case .failure(let failure, _) where failure.kind == .unavailable:
             // An outage is a wait, not a failure: the same prompt goes out
             // again when the daemon has a slot for it (it backs off while the
             // LLM is down), and nothing counts toward a stop.
-            if let stopReason { return cancel(child, because: stopReason) }
             plannedPrompts.insert(PlannedPrompt(child: child, prompt: request.prompt), at: 0)
             return [.llmUnavailable(child, reason: failure.reason)]
         case .failure(let failure, _) where failure.kind == .request || failure.kind == .contextLength:

@@ -1,0 +1,121 @@
+import Foundation
+import GECore
+import GEProtocol
+import GESeed
+
+/// What the read commands report about a run, from its engine and seed
+/// manifest alone: the daemon answers with it, and so does gectl reading a
+/// state directory itself (`RunReports.open`).
+public struct RunReports {
+    public let engine: Engine
+    public let manifest: SeedManifest
+
+    public init(engine: Engine, manifest: SeedManifest) {
+        self.engine = engine
+        self.manifest = manifest
+    }
+
+    /// The reply to a read request; `nil` for requests that need the daemon.
+    public func answer(_ request: ControlRequest) -> ControlReply? {
+        switch request {
+        case .status: return .success(status())
+        case .population: return .success(engine.population.map(report))
+        case .front: return .success(front().map(report))
+        case .individuals: return .success(engine.individuals.map { report($0.id) })
+        case .show(let id), .lineage(let id):
+            guard engine.individuals.indices.contains(id) else {
+                return .failure("no individual \(id) in this run; ids run from 0 to \(engine.individuals.count - 1)")
+            }
+            return request == .show(id) ? .success(detail(id)) : .success(lineage(id).map(report))
+        case .workers, .pause, .resume, .drain, .stop, .configGet, .configSet:
+            return nil
+        }
+    }
+
+    /// The run's status as its state shows it (the daemon adds workers,
+    /// queues and outages).
+    public func status() -> StatusReport {
+        let evaluated = engine.individuals.filter { $0.fitness != nil }
+        let best = manifest.objectives.enumerated().compactMap { index, objective -> StatusReport.Best? in
+            let sorted = evaluated.sorted { a, b in
+                objective.maximize ? a.fitness![index] > b.fitness![index] : a.fitness![index] < b.fitness![index]
+            }
+            guard let top = sorted.first else { return nil }
+            return StatusReport.Best(objective: objective.name, value: top.fitness![index], individual: top.id)
+        }
+        return StatusReport(
+            seed: manifest.name, mode: engine.config.mode,
+            state: state, stopReason: engine.stopReason,
+            paused: engine.paused, evaluations: engine.evaluationsCompleted, budget: engine.config.evaluationBudget,
+            generation: engine.generation,
+            objectives: objectives, best: best,
+            hypervolume: hypervolume(of: evaluated.map { $0.fitness! }),
+            workersBusy: 0, workersIdle: 0, queuedLLM: 0, queuedGPU: 0,
+            failures: engine.individuals.reduce(into: [:]) { counts, individual in
+                if case .failed(let failure) = individual.status { counts[failure.kind.rawValue, default: 0] += 1 }
+            })
+    }
+
+    /// Finished once the budget is spent and nothing is in flight; stopped
+    /// when a stop came first.
+    var state: StatusReport.State {
+        if engine.isFinished {
+            return engine.evaluationsCompleted >= engine.config.evaluationBudget ? .finished : .stopped
+        }
+        return engine.paused ? .paused : .running
+    }
+
+    /// Hypervolume of the evaluated points against a point just worse than
+    /// the worst values seen (a reference that needs no configuration).
+    func hypervolume(of points: [[Double]]) -> Double? {
+        guard !points.isEmpty else { return nil }
+        let weights = engine.config.weights
+        return Hypervolume.compute(points, weights: weights, reference: Hypervolume.reference(below: points, weights: weights))
+    }
+
+    /// The non-dominated evaluated individuals of the whole run.
+    func front() -> [IndividualID] {
+        let evaluated = engine.individuals.filter { $0.fitness != nil }
+        guard !evaluated.isEmpty else { return [] }
+        let fronts = NondominatedSort.fronts(Dominance.weighted(evaluated.map { $0.fitness! }, by: engine.config.weights))
+        return fronts[0].map { evaluated[$0].id }
+    }
+
+    func report(_ id: IndividualID) -> IndividualReport {
+        let individual = engine.individuals[id]
+        let status = individual.fitness != nil && engine.population.contains(id) ? "alive" : individual.status.name
+        var duplicateOf: IndividualID?
+        if case .duplicate(let original) = individual.status { duplicateOf = original }
+        return IndividualReport(
+            id: id, status: status, objectives: individual.fitness, origin: individual.origin.rawValue,
+            parents: individual.parents, age: engine.evaluationsCompleted - individual.bornAfterEvaluations,
+            generation: individual.generation, failure: individual.status.failure, duplicateOf: duplicateOf, template: individual.variations.first?.templateID)
+    }
+
+    func detail(_ id: IndividualID) -> IndividualDetail {
+        let individual = engine.individuals[id]
+        let parent = individual.parents.first.map { engine.individuals[$0].genome.source } ?? ""
+        return IndividualDetail(
+            report: report(id), code: individual.genome.source,
+            diff: parent.isEmpty ? "" : LineDiff.unified(from: parent, to: individual.genome.source),
+            variations: individual.variations.map { step in
+                "\(step.variation.rawValue) of segment \(step.segment) with \(step.templateID) (persona \(step.persona), temperature \(String(format: "%.2f", step.temperature)))"
+                    + (step.elite.map { ", learning from #\($0)" } ?? "")
+            }, objectives: objectives)
+    }
+
+    /// The run's objectives, as reports show them.
+    var objectives: [StatusReport.Objective] {
+        manifest.objectives.map { StatusReport.Objective(name: $0.name, maximize: $0.maximize, source: $0.source) }
+    }
+
+    /// The individual and its first parents back to the seed.
+    func lineage(_ id: IndividualID) -> [IndividualID] {
+        var chain = [id]
+        while let parent = engine.individuals[chain.last!].parents.first, !chain.contains(parent) {
+            chain.append(parent)
+        }
+        return chain
+    }
+
+}

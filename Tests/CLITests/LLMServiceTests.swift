@@ -1,0 +1,120 @@
+import Foundation
+import GEBusTestSupport
+import Testing
+
+extension ProcessSuites {
+    /// The real ged and LLM worker against a fake OpenAI-compatible server
+    /// that goes down, comes back, or refuses every request.
+    @Suite(.serialized) struct LLMServiceTests {
+        static let fakeServer = LocalRun.repository.appendingPathComponent("Tests/CLITests/Fixtures/fake_openai.py").path
+
+        /// The fake server on `port`; `status` makes it refuse every request.
+        final class FakeServer {
+            let port: Int
+            private var process: Process?
+
+            init(port: Int = freePort()) {
+                self.port = port
+            }
+
+            var baseURL: String { "http://127.0.0.1:\(port)/v1" }
+
+            func start(status: String = "") throws {
+                let process = Process()
+                process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+                process.arguments = ["python3", LLMServiceTests.fakeServer, "--port", String(port)] + (status.isEmpty ? [] : ["--status", status])
+                process.standardOutput = FileHandle.nullDevice
+                process.standardError = FileHandle.nullDevice
+                try process.run()
+                self.process = process
+                guard eventually(timeout: 10, { Self.accepts(port: self.port) }) else {
+                    throw HarnessError(message: "the fake LLM server did not start on port \(port)")
+                }
+            }
+
+            /// SIGKILL: the test runner blocks SIGTERM, and its children inherit that.
+            func stop() {
+                guard let process, process.isRunning else { return }
+                kill(process.processIdentifier, SIGKILL)
+                process.waitUntilExit()
+            }
+
+            deinit { stop() }
+
+            static func accepts(port: Int) -> Bool {
+                let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+                defer { close(descriptor) }
+                var address = sockaddr_in()
+                address.sin_family = sa_family_t(AF_INET)
+                address.sin_port = in_port_t(UInt16(port).bigEndian)
+                address.sin_addr.s_addr = inet_addr("127.0.0.1")
+                return withUnsafePointer(to: &address) {
+                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                        connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+                    }
+                }
+            }
+        }
+
+        func openAI(_ server: FakeServer) -> [String] {
+            ["--provider", "openai", "--base-url", server.baseURL, "--model", "fake", "--max-attempts", "2",
+             "--connect-timeout", "1", "--timeout", "5"]
+        }
+
+        @Test func anOutageLongerThanTheRetriesIsWaitedOutAndTheRunFinishes() throws {
+            let server = FakeServer()
+            try server.start()
+            // Slow evaluations: the run still needs the LLM when the outage begins.
+            let run = try LocalRun(budget: 16, trainingMode: "slow")
+            try run.startDaemon()
+            try run.startWorkers(llm: 1, gpu: 1, provider: openAI(server))
+            #expect(eventually(timeout: 60) { (run.state()?["evaluations"] as? Int ?? 0) >= 2 }, "\(run.daemonLog)")
+            server.stop()
+            #expect(eventually(timeout: 30) { run.state()?["llmWaiting"] != nil }, "status says it waits for the LLM")
+            let waiting = run.state()?["llmWaiting"] as? String ?? ""
+            #expect(waiting.contains("waiting for the LLM since") && waiting.contains(server.baseURL + "/chat/completions"), "\(waiting)")
+            // Down for longer than a job's whole retry schedule (2 attempts).
+            Thread.sleep(forTimeInterval: 8)
+            let during = try #require(run.state())
+            #expect(during["state"] as? String == "running" && during["stopReason"] == nil, "\(during)")
+            try server.start()
+            #expect(eventually(timeout: 240) { run.state()?["state"] as? String == "finished" }, "\(run.daemonLog)")
+            let status = try #require(run.state())
+            #expect(status["evaluations"] as? Int == 16)
+            #expect(status["stopReason"] as? String == "evaluation budget of 16 reached", "\(status)")
+            #expect((status["failures"] as? [String: Int])?["unavailable"] == nil, "no child failed for the outage: \(status)")
+            #expect(run.daemonLog.contains("the LLM is unavailable") && run.daemonLog.contains("the LLM answers again"))
+            _ = try run.gectl("stop")
+        }
+
+        @Test(arguments: [
+            ("401", "check the API key"),
+            ("404", "does the base URL end in /v1"),
+            ("context", "use a model with a longer context"),
+        ])
+        func requestsTheServerRefusesStopBreedingWithTheURLAndTheFix(status: String, fix: String) throws {
+            let server = FakeServer()
+            try server.start(status: status)
+            let run = try LocalRun(budget: 12)
+            try run.startDaemon()
+            try run.startWorkers(llm: 1, gpu: 1, provider: openAI(server))
+            #expect(eventually(timeout: 60) { run.state()?["state"] as? String == "stopped" }, "\(run.daemonLog)")
+            let stopped = try #require(run.state())
+            let reason = stopped["stopReason"] as? String ?? ""
+            #expect(reason.contains(server.baseURL + "/chat/completions") && reason.contains(fix), "\(reason)")
+            let failed = (stopped["failures"] as? [String: Int] ?? [:]).filter { $0.key != "cancelled" }.values.reduce(0, +)
+            #expect(failed <= 5, "stopped within 5 failures: \(stopped)")
+            let printed = try run.gectl("status")
+            #expect(printed.stdout.contains("stopped (the LLM refused"), "\(printed.stdout)")
+            guard status == "401" else { return _ = try run.gectl("stop") }
+            // The key is fixed; the run continues where it stopped.
+            server.stop()
+            try server.start()
+            let resume = try run.gectl("resume")
+            #expect(resume.stdout.hasPrefix("resumed; cleared the stop: the LLM refused 3 requests in a row"), "\(resume.stdout)\(resume.stderr)")
+            #expect(eventually(timeout: 180) { run.state()?["state"] as? String == "finished" }, "\(run.daemonLog)")
+            #expect(run.state()?["evaluations"] as? Int == 12)
+            _ = try run.gectl("stop")
+        }
+    }
+}
