@@ -110,7 +110,10 @@ public struct Engine: Codable, Sendable, Equatable {
         guard !paused else { return [] }
         var commands: [EngineCommand] = []
         var evaluationSlots = freeEvaluationSlots
-        while evaluationSlots > 0, !evaluationQueue.isEmpty {
+        // Children wait for the seed's own evaluation: a seed that fails
+        // stops the run after one evaluation, not after a worker-full.
+        let seedPending = individuals[0].status == .awaitingEvaluation || individuals[0].status == .evaluating
+        while evaluationSlots > 0, let next = evaluationQueue.first, !seedPending || next == 0 {
             let id = evaluationQueue.removeFirst()
             individuals[id].status = .evaluating
             commands.append(.evaluate(id, individuals[id].genome))
