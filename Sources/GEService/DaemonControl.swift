@@ -80,7 +80,7 @@ extension Daemon {
         return status
     }
 
-    var reports: RunReports { RunReports(engine: engine, manifest: manifest) }
+    var reports: RunReports { RunReports(engine: engine, manifest: manifest, store: store) }
 
     func workers() -> [WorkerReport] {
         let now = broker.now

@@ -2,6 +2,7 @@ import Foundation
 import GECore
 import GEProtocol
 import GESeed
+import GEStore
 
 /// What the read commands report about a run, from its engine and seed
 /// manifest alone: the daemon answers with it, and so does gectl reading a
@@ -9,10 +10,13 @@ import GESeed
 public struct RunReports {
     public let engine: Engine
     public let manifest: SeedManifest
+    /// Where an individual's evidence (the LLM's answer, its log) is read.
+    let store: RunStore?
 
-    public init(engine: Engine, manifest: SeedManifest) {
+    public init(engine: Engine, manifest: SeedManifest, store: RunStore? = nil) {
         self.engine = engine
         self.manifest = manifest
+        self.store = store
     }
 
     /// The reply to a read request; `nil` for requests that need the daemon.
@@ -95,13 +99,14 @@ public struct RunReports {
     func detail(_ id: IndividualID) -> IndividualDetail {
         let individual = engine.individuals[id]
         let parent = individual.parents.first.map { engine.individuals[$0].genome.source } ?? ""
+        let row = try? store?.individual(id)
         return IndividualDetail(
             report: report(id), code: individual.genome.source,
             diff: parent.isEmpty ? "" : LineDiff.unified(from: parent, to: individual.genome.source),
             variations: individual.variations.map { step in
                 "\(step.variation.rawValue) of segment \(step.segment) with \(step.templateID) (persona \(step.persona), temperature \(String(format: "%.2f", step.temperature)))"
                     + (step.elite.map { ", learning from #\($0)" } ?? "")
-            }, objectives: objectives)
+            }, objectives: objectives, answer: row?.answer, logTail: row?.logTail)
     }
 
     /// The run's objectives, as reports show them.

@@ -50,6 +50,6 @@ extension RunReports {
         guard let run = try SavedRun.load(from: store, log: { _ in }) else {
             throw StoreError.unreadable(path: store.path, "no run has been started in it yet")
         }
-        return RunReports(engine: run.engine, manifest: run.manifest)
+        return RunReports(engine: run.engine, manifest: run.manifest, store: store)
     }
 }

@@ -234,6 +234,11 @@ public final class RunStore: Sendable {
         }
     }
 
+    /// One individual's row (with its evidence), if it was recorded.
+    public func individual(_ id: Int) throws -> IndividualRow? {
+        try pool.read { db in try IndividualRow.fetchOne(db, key: id) }
+    }
+
     /// Every individual, in id order.
     public func individuals() throws -> [IndividualRow] {
         try pool.read { db in try IndividualRow.fetchAll(db, sql: "SELECT * FROM individual ORDER BY id") }

@@ -118,6 +118,14 @@ struct ShowCommand: ParsableCommand {
             }
             if let original = report.duplicateOf { print("duplicate: repeats #\(original)") }
             for step in detail.variations { print("made by: \(step)") }
+            if let answer = detail.answer, report.failure != nil || report.duplicateOf != nil {
+                print("the LLM's answer:")
+                print(answer.split(separator: "\n", omittingEmptySubsequences: false).map { "  | " + $0 }.joined(separator: "\n"))
+            }
+            if let log = detail.logTail, !log.isEmpty, report.failure == nil {
+                print("training log (last lines):")
+                print(log.split(separator: "\n", omittingEmptySubsequences: false).map { "  | " + $0 }.joined(separator: "\n"))
+            }
             if !detail.diff.isEmpty { print("\ndiff against #\(report.parents[0]):\n\(detail.diff)") }
         }
     }

@@ -87,6 +87,27 @@ extension ProcessSuites {
             _ = try run.gectl("stop")
         }
 
+        @Test func aFailedChildShowsTheAnswerAndThePromptItWasTriedWith() throws {
+            let server = FakeServer()
+            try server.start(status: "nocode")
+            let run = try LocalRun(budget: 6)
+            try run.startDaemon()
+            try run.startWorkers(llm: 1, gpu: 1, provider: openAI(server))
+            var failed: Int?
+            _ = eventually(timeout: 60) {
+                let all = (try? run.json("export")) as? [[String: Any]] ?? []
+                failed = all.first { ($0["failure"] as? [String: Any])?["kind"] as? String == "no_code" }?["id"] as? Int
+                return failed != nil
+            }
+            let id = try #require(failed, "\(run.daemonLog)")
+            let show = try run.gectl("show", String(id))
+            #expect(show.stdout.contains("failure: no_code"), "\(show.stdout)")
+            #expect(show.stdout.contains("made by: mutation of segment") || show.stdout.contains("made by: crossover"), "\(show.stdout)")
+            #expect(show.stdout.contains("the LLM's answer:\n  | I would make it deeper."), "\(show.stdout)")
+            #expect(run.daemonLog.contains("failed before evaluation: no_code"), "ged logs failed children")
+            _ = try run.gectl("stop")
+        }
+
         @Test(arguments: [
             ("401", "check the API key"),
             ("404", "does the base URL end in /v1"),

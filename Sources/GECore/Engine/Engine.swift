@@ -138,6 +138,15 @@ public struct Engine: Codable, Sendable, Equatable {
     public mutating func receiveAnswer(requestID: Int, outcome: LLMOutcome) -> [EngineEvent] {
         guard let request = openRequests.removeValue(forKey: requestID) else { return [] }
         let child = request.child
+        let variation = Individual.Variation(
+            variation: request.prompt.variation, templateID: request.prompt.templateID,
+            persona: request.prompt.persona, category: request.prompt.category,
+            segment: request.prompt.segment, temperature: request.prompt.sampling.temperature,
+            elite: request.prompt.elite)
+        if case .failure(let failure, _) = outcome, failure.kind != .unavailable, stopReason == nil {
+            // A failed child keeps the prompt it was tried with, for `gectl show`.
+            individuals[child].variations.append(variation)
+        }
         switch outcome {
         case .failure where stopReason != nil:
             // Requests in flight when the run stopped: their children are
@@ -171,12 +180,7 @@ public struct Engine: Codable, Sendable, Equatable {
             }
             individuals[child].genome = genome
         }
-        individuals[child].variations.append(
-            Individual.Variation(
-                variation: request.prompt.variation, templateID: request.prompt.templateID,
-                persona: request.prompt.persona, category: request.prompt.category,
-                segment: request.prompt.segment, temperature: request.prompt.sampling.temperature,
-                elite: request.prompt.elite))
+        individuals[child].variations.append(variation)
         if request.prompt.variation == .crossover, rng.chance(config.variation.mutationProbability) {
             followUps.append(FollowUp(child: child, variation: .mutation, segment: request.prompt.segment))
             return []

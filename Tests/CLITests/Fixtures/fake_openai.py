@@ -1,9 +1,9 @@
 """A stand-in for an OpenAI-compatible server, for the tests: it answers a chat completion
 with the first ```python block of the prompt, its `parameters = N` changed to a random value
 (a new variant of the tiny seed). With --status it refuses every request instead: 401, 404,
-or 400 with OpenAI's context_length_exceeded.
+or 400 with OpenAI's context_length_exceeded; or, with "nocode", answers without code.
 
-    python3 fake_openai.py --port PORT [--status 401|404|context]
+    python3 fake_openai.py --port PORT [--status 401|404|context|nocode]
 """
 import argparse
 import json
@@ -35,6 +35,8 @@ class Handler(BaseHTTPRequestHandler):
         if args.status == "context":
             return self.reply(400, {"error": {"message": "This model's maximum context length is 512 tokens",
                                               "code": "context_length_exceeded"}})
+        if args.status == "nocode":
+            return self.reply(200, {"choices": [{"message": {"role": "assistant", "content": "I would make it deeper."}}]})
         prompt = request["messages"][-1]["content"]
         block = re.search(r"```python\n(.*?)```", prompt, re.S)
         code = block.group(1) if block else ""
