@@ -46,6 +46,16 @@ public struct HTTPClient: Sendable {
 
     /// POSTs `body` with the given header lines (`Name: value`).
     public func post(url: String, headers: [String], body: Data) throws(HTTPError) -> HTTPResponse {
+        try perform(url: url, headers: headers, body: body)
+    }
+
+    /// GETs `url` with the given header lines.
+    public func get(url: String, headers: [String]) throws(HTTPError) -> HTTPResponse {
+        try perform(url: url, headers: headers, body: nil)
+    }
+
+    /// One request: a POST of `body`, or a GET without one.
+    private func perform(url: String, headers: [String], body: Data?) throws(HTTPError) -> HTTPResponse {
         _ = Self.globalInit
         guard let handle = curl_easy_init() else { throw .transport("libcurl could not create a handle") }
         defer { curl_easy_cleanup(handle) }
@@ -65,10 +75,14 @@ public struct HTTPClient: Sendable {
             ged_curl_set_long(handle, CURLOPT_TIMEOUT_MS, Int(totalTimeout * 1000))
             ged_curl_set_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer.baseAddress)
             ged_curl_set_headers(handle, list)
-            ged_curl_set_long(handle, CURLOPT_POST, 1)
-            ged_curl_set_long(handle, CURLOPT_POSTFIELDSIZE, body.count)
-            body.withUnsafeBytes { bytes in
-                _ = ged_curl_set_pointer(handle, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: bytes.baseAddress))
+            if let body {
+                ged_curl_set_long(handle, CURLOPT_POST, 1)
+                ged_curl_set_long(handle, CURLOPT_POSTFIELDSIZE, body.count)
+                body.withUnsafeBytes { bytes in
+                    _ = ged_curl_set_pointer(handle, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: bytes.baseAddress))
+                }
+            } else {
+                ged_curl_set_long(handle, CURLOPT_HTTPGET, 1)
             }
             ged_curl_set_write_function(handle, collectResponseBody)
             ged_curl_set_pointer(handle, CURLOPT_WRITEDATA, context.toOpaque())

@@ -19,10 +19,33 @@ public struct OpenAIProvider: LLMProvider {
 
     public var endpoint: String { baseURL + "/chat/completions" }
 
+    private var headers: [String] {
+        apiKey.map { ["Authorization: Bearer \($0.value)"] } ?? []
+    }
+
+    /// What the server says about the model at start, for the log: `nil`
+    /// when it lists the model, else one line saying what is wrong (the
+    /// model missing from `GET /models`, or the listing failing).
+    public func modelCheck() -> String? {
+        let url = baseURL + "/models"
+        let response: HTTPResponse
+        do {
+            response = try http.get(url: url, headers: headers)
+        } catch {
+            return "cannot list the models at \(url): \(error.providerError); is the server up, and does the base URL end in /v1?"
+        }
+        if let error = ProviderResponse.error(for: response) {
+            return "cannot list the models at \(url): \(error)" + (LLMJobExecutor.fix(for: error).map { "; \($0)" } ?? "")
+        }
+        let listing = try? JSONSerialization.jsonObject(with: response.body) as? [String: Any]
+        let models = (listing?["data"] as? [[String: Any]])?.compactMap { $0["id"] as? String } ?? []
+        guard !models.isEmpty, !models.contains(model) else { return nil }
+        let shown = models.prefix(5).joined(separator: ", ") + (models.count > 5 ? ", …" : "")
+        return "the server at \(baseURL) does not list the model \(model) (it lists \(shown)); requests will likely fail with HTTP 404"
+    }
+
     public func complete(_ request: CompletionRequest) throws(ProviderError) -> String {
-        var headers: [String] = []
-        if let apiKey { headers.append("Authorization: Bearer \(apiKey.value)") }
-        let object = try ProviderResponse.post(http, url: baseURL + "/chat/completions", headers: headers, body: [
+        let object = try ProviderResponse.post(http, url: endpoint, headers: headers, body: [
             "model": model,
             "messages": [["role": "user", "content": request.prompt]],
             "temperature": request.sampling.temperature,

@@ -73,6 +73,9 @@ struct LLMWorkerCommand: ParsableCommand {
     func run() throws {
         if try connection.generateKeysIfAsked() { return }
         let llm = try makeProvider()
+        if let openAI = llm as? OpenAIProvider, let problem = openAI.modelCheck() {
+            StandardErrorLog.line("warning: " + problem)
+        }
         var retry = RetryPolicy()
         retry.maxAttempts = maxAttempts
         let executor = LLMJobExecutor(

@@ -105,7 +105,21 @@ extension ProcessSuites {
             #expect(show.stdout.contains("made by: mutation of segment") || show.stdout.contains("made by: crossover"), "\(show.stdout)")
             #expect(show.stdout.contains("the LLM's answer:\n  | I would make it deeper."), "\(show.stdout)")
             #expect(run.daemonLog.contains("failed before evaluation: no_code"), "ged logs failed children")
+            #expect(!(try String(contentsOfFile: run.directory + "/llm0.log", encoding: .utf8)).contains("does not list the model"))
             _ = try run.gectl("stop")
+        }
+
+        @Test func theLLMWorkerWarnsAtStartWhenTheServerDoesNotListItsModel() throws {
+            let server = FakeServer()
+            try server.start()
+            var options = openAI(server)
+            options[options.firstIndex(of: "fake")!] = "qwen-typo"
+            let run = try LocalRun(budget: 4)
+            try run.startWorkers(llm: 1, gpu: 0, provider: options)
+            let log = run.directory + "/llm0.log"
+            #expect(eventually(timeout: 20) { ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").contains("warning:") })
+            let text = try String(contentsOfFile: log, encoding: .utf8)
+            #expect(text.contains("warning: the server at \(server.baseURL) does not list the model qwen-typo (it lists fake)"), "\(text)")
         }
 
         @Test(arguments: [

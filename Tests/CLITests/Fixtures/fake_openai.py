@@ -26,6 +26,11 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
+    def do_GET(self):
+        if self.path.rstrip("/").endswith("/models"):
+            return self.reply(200, {"object": "list", "data": [{"id": "fake", "object": "model"}]})
+        self.reply(404, {"error": {"message": "not found"}})
+
     def do_POST(self):
         request = json.loads(self.rfile.read(int(self.headers.get("Content-Length", "0"))) or b"{}")
         if args.status == "401":
