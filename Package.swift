@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         .systemLibrary(
@@ -30,7 +31,10 @@ let package = Package(
         .target(name: "GECore"),
         .target(
             name: "GECLI",
-            dependencies: ["GEBus", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: [
+                "GEBus", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .target(name: "GEBus", dependencies: ["CZMQ"]),
         .target(name: "GEProtocol", dependencies: ["GECore"]),
@@ -97,7 +101,7 @@ let package = Package(
             name: "CLITests",
             dependencies: [
                 "Daemon", "LLMWorker", "GPUWorker", "gectl", "gebench", "GEBus", "GEProtocol", "GEBusTestSupport", "GECore", "GEStore",
-                "GESeed",
+                "GESeed", "GECLI", .product(name: "Logging", package: "swift-log"),
             ],
             exclude: ["Fixtures"]
         ),

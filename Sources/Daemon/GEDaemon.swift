@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GECLI
+import Logging
 import GECore
 import GEService
 
@@ -58,7 +59,11 @@ struct GEDaemon: ParsableCommand {
 
     @OptionGroup var keyGeneration: KeyGenerationOptions
 
+    /// The process's log (standard error, see `StandardErrorLogHandler`).
+    var logger: Logger { Logger(label: "ged") }
+
     func run() throws {
+        StandardErrorLogHandler.bootstrap()
         if configurationReference { return print(Setting.reference(), terminator: "") }
         // Files ged creates (the database, its journal, keys) are its own
         // alone, whatever the unit or shell set; sockets are opened to the
@@ -82,10 +87,10 @@ struct GEDaemon: ParsableCommand {
         if let control { settings.controlEndpoint = control }
         if let events { settings.eventsEndpoint = events }
         try settings.validate()
-        let daemon = try Daemon(settings: settings, log: StandardErrorLog.line)
+        let daemon = try Daemon(settings: settings, log: logger.line)
         let handle = daemon.control
         let signals = TerminationSignals { number in handle.stop(because: number == SIGTERM ? "SIGTERM" : "SIGINT") }
-        StandardErrorLog.line("ged listening: work \(daemon.workEndpoint), control \(settings.controlEndpoint)")
+        logger.line("ged listening: work \(daemon.workEndpoint), control \(settings.controlEndpoint)")
         try daemon.run(exitWhenFinished: exitWhenFinished)
         withExtendedLifetime(signals) {}
     }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GEBus
 import GECLI
+import Logging
 import GETraining
 
 @main
@@ -85,13 +86,17 @@ struct GPUWorkerCommand: ParsableCommand {
         }
     }
 
+    /// The process's log (standard error, see `StandardErrorLogHandler`).
+    var logger: Logger { Logger(label: "ge-gpu-worker") }
+
     func run() throws {
+        StandardErrorLogHandler.bootstrap()
         if try connection.generateKeysIfAsked() { return }
         guard FileManager.default.fileExists(atPath: seeds) else {
             throw ValidationError("the seeds folder \(seeds) does not exist; pass --seeds DIR")
         }
         if !JobLimits.available {
-            StandardErrorLog.line("warning: prlimit (util-linux) is not installed: jobs run without resource limits")
+            logger.line("warning: prlimit (util-linux) is not installed: jobs run without resource limits")
         }
         let policy = SandboxPolicy.standard(gpu: gpu)
         let chosen = try chooseSandbox(policy: policy)
@@ -112,13 +117,13 @@ struct GPUWorkerCommand: ParsableCommand {
             capabilities: WorkerCapabilities(
                 slots: slots, gpuName: card?.name, gpuMemoryMiB: card?.memoryMiB, sandboxed: chosen != .none))
         let client = try WorkerClient(
-            context: ZMQContext(), config: config, executor: TrainingJobExecutor(settings: settings, log: StandardErrorLog.line),
-            log: StandardErrorLog.line)
+            context: ZMQContext(), config: config, executor: TrainingJobExecutor(settings: settings, log: logger.line),
+            log: logger.line)
         let control = client.control
         let signals = TerminationSignals { _ in control.stop() }
-        StandardErrorLog.line(
+        logger.line(
             "ge-gpu-worker \(config.hello.name): \(card?.name ?? settings.device), \(slots) slot(s), jobs in \(root), connecting to \(connection.connect)")
-        StandardErrorLog.line("job memory: " + memoryLimitDescription)
+        logger.line("job memory: " + memoryLimitDescription)
         try client.run()
         withExtendedLifetime(signals) {}
     }
@@ -136,7 +141,7 @@ struct GPUWorkerCommand: ParsableCommand {
     func chooseSandbox(policy: SandboxPolicy) throws -> Sandbox {
         switch sandbox {
         case .none:
-            StandardErrorLog.line(
+            logger.line(
                 "warning: --sandbox none: generated code runs unsandboxed, with network access and this user's files")
             return .none
         case .bwrap, .auto:

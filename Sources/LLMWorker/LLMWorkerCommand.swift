@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GEBus
 import GECLI
+import Logging
 import GELLM
 
 @main
@@ -70,22 +71,26 @@ struct LLMWorkerCommand: ParsableCommand {
         guard (0...3600).contains(baselineLatency) else { throw ValidationError("--baseline-latency must be 0…3600 seconds") }
     }
 
+    /// The process's log (standard error, see `StandardErrorLogHandler`).
+    var logger: Logger { Logger(label: "ge-llm-worker") }
+
     func run() throws {
+        StandardErrorLogHandler.bootstrap()
         if try connection.generateKeysIfAsked() { return }
         let llm = try makeProvider()
         if let openAI = llm as? OpenAIProvider, let problem = openAI.modelCheck() {
-            StandardErrorLog.line("warning: " + problem)
+            logger.line("warning: " + problem)
         }
         var retry = RetryPolicy()
         retry.maxAttempts = maxAttempts
         let executor = LLMJobExecutor(
-            provider: llm, retry: retry, syntax: SyntaxChecker(python: python), log: StandardErrorLog.line)
+            provider: llm, retry: retry, syntax: SyntaxChecker(python: python), log: logger.line)
         let config = try connection.workerConfig(
             kind: .llm, defaultName: "llm", capabilities: WorkerCapabilities(slots: concurrency))
-        let client = try WorkerClient(context: ZMQContext(), config: config, executor: executor, log: StandardErrorLog.line)
+        let client = try WorkerClient(context: ZMQContext(), config: config, executor: executor, log: logger.line)
         let control = client.control
         let signals = TerminationSignals { _ in control.stop() }
-        StandardErrorLog.line("ge-llm-worker \(config.hello.name): \(llm.name), \(concurrency) at once, connecting to \(connection.connect)")
+        logger.line("ge-llm-worker \(config.hello.name): \(llm.name), \(concurrency) at once, connecting to \(connection.connect)")
         try client.run()
         withExtendedLifetime(signals) {}
     }
