@@ -17,6 +17,8 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         .systemLibrary(
@@ -51,10 +53,18 @@ let package = Package(
             ]
         ),
         .target(name: "GETraining", dependencies: ["GECore", "GEBus", "GEProtocol", "GESeed", "GEProcess", "CSpawn"]),
+        .target(
+            name: "GEDashboard",
+            dependencies: [
+                "GECore", "GEProtocol", "GEService",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
         .executableTarget(
             name: "Daemon",
             dependencies: [
-                "GECore", "GEBus", "GEStore", "GESeed", "GEService", "GECLI",
+                "GECore", "GEBus", "GEStore", "GESeed", "GEService", "GECLI", "GEDashboard",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

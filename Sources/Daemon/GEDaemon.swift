@@ -3,6 +3,7 @@ import Foundation
 import GECLI
 import Logging
 import GECore
+import GEDashboard
 import GEService
 
 @main
@@ -91,6 +92,10 @@ struct GEDaemon: ParsableCommand {
         let handle = daemon.control
         let signals = TerminationSignals { number in handle.stop(because: number == SIGTERM ? "SIGTERM" : "SIGINT") }
         logger.line("ged listening: work \(daemon.workEndpoint), control \(settings.controlEndpoint)")
+        if let listen = settings.httpListen, let address = DaemonSettings.hostAndPort(listen) {
+            daemon.feedDashboard(force: true)
+            DashboardServer(host: address.host, port: address.port, feed: daemon.feed).start(log: logger.line)
+        }
         try daemon.run(exitWhenFinished: exitWhenFinished)
         withExtendedLifetime(signals) {}
     }

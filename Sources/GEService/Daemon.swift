@@ -45,6 +45,9 @@ public final class Daemon {
     var pendingWorkers: [WorkerRecord] = []
     /// When a failure was last logged, and how many since were not.
     var failureLog = (since: Date.distantPast, unlogged: 0)
+    /// For the dashboard and `/metrics` (when `http.listen` is set).
+    public let feed = DashboardFeed()
+    var lastFeed = Date.distantPast
     /// Set while the LLM service is unreachable (see `LLMOutage`).
     var llmOutage: LLMOutage?
     var lastHeartbeat = Date.distantPast
@@ -213,6 +216,7 @@ public final class Daemon {
                 if exitWhenFinished { break }
             }
             keepSystemdInformed()
+            feedDashboard()
         }
         try store.saveBusChanges(leases: pendingLeases, workers: pendingWorkers)
         try store.saveSnapshot(engine, seq: seq)
@@ -442,6 +446,13 @@ public final class Daemon {
 
     var statusLine: String {
         "\(engine.evaluationsCompleted)/\(engine.config.evaluationBudget) evaluations, population \(engine.population.count), \(broker.core.workers.count) workers\(engine.paused ? ", paused" : "")"
+    }
+
+    /// At most once a second, a snapshot for the HTTP server's thread.
+    public func feedDashboard(force: Bool = false) {
+        guard settings.httpListen != nil, force || Date().timeIntervalSince(lastFeed) >= 1 else { return }
+        lastFeed = Date()
+        feed.publish(DashboardSnapshot(status: status(), workers: workers(), reports: reports))
     }
 
     func keepSystemdInformed() {

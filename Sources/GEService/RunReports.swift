@@ -7,7 +7,7 @@ import GEStore
 /// What the read commands report about a run, from its engine and seed
 /// manifest alone: the daemon answers with it, and so does gectl reading a
 /// state directory itself (`RunReports.open`).
-public struct RunReports {
+public struct RunReports: Sendable {
     public let engine: Engine
     public let manifest: SeedManifest
     /// Where an individual's evidence (the LLM's answer, its log) is read.
@@ -85,7 +85,7 @@ public struct RunReports {
         return fronts[0].map { evaluated[$0].id }
     }
 
-    func report(_ id: IndividualID) -> IndividualReport {
+    public func report(_ id: IndividualID) -> IndividualReport {
         let individual = engine.individuals[id]
         let status = individual.fitness != nil && engine.population.contains(id) ? "alive" : individual.status.name
         var duplicateOf: IndividualID?

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GEBus
 import GEProtocol
+import GEService
 
 struct StatusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -23,11 +23,3 @@ struct Table {
         return ([line(headers)] + rows.map(line)).joined(separator: "\n")
     }
 }
-
-/// A number for tables and axes: whole numbers in full, others with four
-/// significant digits, large ones without an exponent.
-func formatted(_ value: Double) -> String {
-    if value == value.rounded(), abs(value) < 1e15 { return String(Int(value)) }
-    if abs(value) >= 1000, abs(value) < 1e15 { return String(Int(value.rounded())) }
-    return String(format: "%.4g", value)
-}

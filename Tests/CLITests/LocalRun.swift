@@ -18,7 +18,8 @@ final class LocalRun {
     /// a copy of the tiny seed whose variants train that way (e.g. "slow").
     let seeds: String
 
-    init(budget: Int, mode: String = "steady", trainingMode: String? = nil) throws {
+    /// `extraConfig` is appended to the generated ged.toml (e.g. an `[http]` table).
+    init(budget: Int, mode: String = "steady", trainingMode: String? = nil, extraConfig: String = "") throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("ged-run-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         if let trainingMode {
@@ -50,7 +51,7 @@ final class LocalRun {
             heartbeat_seconds = \(testHeartbeat)
             reclaim_seconds = 5
             """
-        try config.write(toFile: directory + "/ged.toml", atomically: true, encoding: .utf8)
+        try (config + "\n" + extraConfig).write(toFile: directory + "/ged.toml", atomically: true, encoding: .utf8)
     }
 
     deinit {

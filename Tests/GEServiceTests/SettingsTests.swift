@@ -19,6 +19,7 @@ import Testing
         "bus.heartbeat_seconds": "2.5", "bus.max_attempts": "5", "bus.server_keys": "/etc/ged/server.key",
         "bus.authorized_keys": "/etc/ged/keys", "bus.operator_keys": "/etc/ged/operators", "bus.allow_plaintext": "true",
         "bus.llm_job_deadline_seconds": "600", "bus.max_workers_per_kind": "64", "bus.reclaim_seconds": "30",
+        "http.listen": "127.0.0.1:8080",
     ]
 
     @Test func everySettingIsReadFromTOMLAndShownAsItWasWritten() throws {

@@ -81,6 +81,9 @@ public struct Engine: Codable, Sendable, Equatable {
         }
     }
 
+    /// LLM requests sent so far.
+    public var llmRequestsSent: Int { nextRequestID - 1 }
+
     /// The seed genome.
     public var seed: Genome { individuals[0].genome }
 

@@ -29,6 +29,8 @@ public struct DaemonSettings: Sendable, Equatable {
     public var allowPlaintext = false
     /// Engine snapshot every this many inputs (bounds replay after a crash).
     public var snapshotEvery = 500
+    /// `host:port` of the dashboard and `/metrics`; off when `nil`.
+    public var httpListen: String?
 
     public init() {}
 
@@ -76,9 +78,20 @@ public struct DaemonSettings: Sendable, Equatable {
                 key: "bus.work",
                 message: "\(workEndpoint) accepts workers from the network without CURVE, so anyone who reaches it can send results: turn CURVE on (bus.server_keys, bus.authorized_keys; ged --generate-keys), bind 127.0.0.1, or set bus.allow_plaintext = true on a network you trust")
         }
+        if let listen = httpListen, Self.hostAndPort(listen) == nil {
+            throw ConfigError(key: "http.listen", message: "must be host:port with a port 1…65535, e.g. 127.0.0.1:8080; got \"\(listen)\"")
+        }
         if serverKeys != nil, authorizedKeys == nil {
             throw ConfigError(key: "bus.authorized_keys", message: "CURVE is on (bus.server_keys): name the directory of authorized worker keys")
         }
+    }
+
+    /// The host and port of a `host:port` address, if it is one.
+    public static func hostAndPort(_ address: String) -> (host: String, port: Int)? {
+        guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]),
+              (1...65535).contains(port), colon > address.startIndex
+        else { return nil }
+        return (String(address[..<colon]), port)
     }
 
     /// Whether a tcp:// endpoint listens on more than the loopback interface.

@@ -64,6 +64,8 @@ extension Setting {
               "Let the work endpoint listen beyond loopback without CURVE (only on a network you trust)."),
         .optionalString("bus.operator_keys", \.operatorKeys, .daemon,
                         "With CURVE: the folder of authorized operator (gectl) public keys; required for a tcp:// control endpoint."),
+        .optionalString("http.listen", \.httpListen, .daemon,
+                        "host:port for the dashboard and /metrics (e.g. 127.0.0.1:8080); off when unset. Read-only, no authentication: keep it on loopback or behind a proxy."),
     ]
 
     /// The setting with this dotted key.
