@@ -520,9 +520,12 @@ extension EngineEvent {
     /// The individuals it concerns.
     var individuals: [IndividualID] {
         switch self {
-        case .childReady(let id), .childFailed(let id, _), .childDuplicate(let id, _), .evaluated(let id, _),
-            .evaluationFailed(let id, _), .llmUnavailable(let id, _):
+        case .childReady(let id), .childFailed(let id, _), .evaluated(let id, _), .evaluationFailed(let id, _),
+            .llmUnavailable(let id, _):
             [id]
+        // The original too: a duplicate refers to its row (a foreign key),
+        // and the seed's row is not written before it is first dispatched.
+        case .childDuplicate(let id, let original): [id, original]
         case .populationChanged(let added, let removed): added + removed
         case .stopped, .resumed: []
         }

@@ -109,6 +109,26 @@ extension ProcessSuites {
             _ = try run.gectl("stop")
         }
 
+        /// Children that repeat the seed before any GPU worker joined (so
+        /// before the seed's row was first written): ged records them.
+        @Test func duplicatesOfTheSeedBeforeItIsEvaluatedAreRecorded() throws {
+            let server = FakeServer()
+            try server.start(status: "same")
+            let run = try LocalRun(budget: 4)
+            try run.startDaemon()
+            try run.startWorkers(llm: 1, gpu: 0, provider: openAI(server))
+            var duplicate: Int?
+            _ = eventually(timeout: 30) {
+                let all = (try? run.json("export")) as? [[String: Any]] ?? []
+                duplicate = all.first { $0["duplicateOf"] as? Int == 0 }?["id"] as? Int
+                return duplicate != nil
+            }
+            let id = try #require(duplicate, "\(run.daemonLog)")
+            #expect(run.daemon?.isRunning == true, "\(run.daemonLog)")
+            #expect(try run.gectl("show", String(id)).stdout.contains("duplicate: repeats #0"))
+            _ = try run.gectl("stop")
+        }
+
         @Test func theLLMWorkerWarnsAtStartWhenTheServerDoesNotListItsModel() throws {
             let server = FakeServer()
             try server.start()

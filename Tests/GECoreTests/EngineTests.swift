@@ -108,6 +108,17 @@ import Testing
         }
     }
 
+    @Test func aSnapshotFromBeforeTheFailureCountersStillDecodes() throws {
+        var sim = try simulator(config(budget: 12))
+        let finished = sim.run()
+        #expect(finished)
+        var object = try #require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(sim.engine)) as? [String: Any])
+        for key in ["configurationFailures", "leadingFailure", "leadingFailureCount"] { object[key] = nil }
+        let old = try JSONDecoder().decode(Engine.self, from: JSONSerialization.data(withJSONObject: object))
+        #expect(old.consecutiveConfigurationFailures == 0 && old.leadingFailures == 0 && old.leadingFailure == nil)
+        #expect(old.evaluationsCompleted == sim.engine.evaluationsCompleted && old.individuals == sim.engine.individuals)
+    }
+
     @Test func differentSeedsGiveDifferentRuns() throws {
         var a = try simulator(config(), rngSeed: 1, driverSeed: 5)
         var b = try simulator(config(), rngSeed: 2, driverSeed: 5)

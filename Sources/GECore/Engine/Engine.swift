@@ -36,12 +36,22 @@ public struct Engine: Codable, Sendable, Equatable {
     var consecutiveBreedingFailures = 0
     /// Requests in a row the LLM refused for a reason that will not pass by
     /// itself (a bad key, URL or model; a prompt too long for the model).
-    var consecutiveConfigurationFailures = 0
+    var consecutiveConfigurationFailures: Int {
+        get { configurationFailures ?? 0 }
+        set { configurationFailures = newValue }
+    }
     /// The failure every evaluation so far has ended with, and how many: a
-    /// seed or setup broken for every variant shows at once. `nil` once an
+    /// seed or setup broken for every variant shows at once; -1 once an
     /// evaluation succeeded or failed differently.
     var leadingFailure: Failure?
-    var leadingFailures = 0
+    var leadingFailures: Int {
+        get { leadingFailureCount ?? 0 }
+        set { leadingFailureCount = newValue }
+    }
+    // Stored as optionals so that snapshots written before these counters
+    // existed still decode (a missing key reads as 0).
+    var configurationFailures: Int?
+    var leadingFailureCount: Int?
     /// Generational: members of the generation being bred, and the elites
     /// that carry over.
     var generationMembers: [IndividualID] = []

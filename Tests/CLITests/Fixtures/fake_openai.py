@@ -1,9 +1,10 @@
 """A stand-in for an OpenAI-compatible server, for the tests: it answers a chat completion
 with the first ```python block of the prompt, its `parameters = N` changed to a random value
 (a new variant of the tiny seed). With --status it refuses every request instead: 401, 404,
-or 400 with OpenAI's context_length_exceeded; or, with "nocode", answers without code.
+or 400 with OpenAI's context_length_exceeded; or, with "nocode", answers without code; or, with
+"same", answers with the code unchanged.
 
-    python3 fake_openai.py --port PORT [--status 401|404|context|nocode]
+    python3 fake_openai.py --port PORT [--status 401|404|context|nocode|same]
 """
 import argparse
 import json
@@ -45,7 +46,8 @@ class Handler(BaseHTTPRequestHandler):
         prompt = request["messages"][-1]["content"]
         block = re.search(r"```python\n(.*?)```", prompt, re.S)
         code = block.group(1) if block else ""
-        code = re.sub(r"parameters = \d+", lambda _: f"parameters = {random.randint(1, 100000)}", code)
+        if args.status != "same":
+            code = re.sub(r"parameters = \d+", lambda _: f"parameters = {random.randint(1, 100000)}", code)
         self.reply(200, {"choices": [{"message": {"role": "assistant", "content": f"```python\n{code}```"}}],
                          "usage": {"prompt_tokens": 10, "completion_tokens": 10}})
 
