@@ -46,7 +46,7 @@ public struct DashboardServer: Sendable {
         router.get("/api/front.svg") { _, _ in
             let current = try snapshot()
             let individuals = current.reports.engine.individuals.map { current.reports.report($0.id) }
-            let svg = FrontPlot(individuals: individuals, objectives: current.status.objectives, links: true).svg()
+            let svg = FrontPlot(individuals: individuals, objectives: current.reports.objectives, links: true).svg()
             return Self.response(svg, type: "image/svg+xml")
         }
         router.get("/api/individuals/:id") { _, context in

@@ -136,7 +136,7 @@ public final class Daemon {
         try Self.bind(eventSocket, settings.eventsEndpoint)
 
         if let newRun {
-            try store.createRun(newRun, templates: library.templates)
+            try store.createRun(newRun, templates: library.templates, seed: engine.individuals[0])
             log("started a new run of \(manifest.name) in \(given.stateDirectory): budget \(engine.config.evaluationBudget) evaluations, \(engine.config.mode.rawValue) mode")
         }
         try resubmitInFlight()
@@ -452,7 +452,9 @@ public final class Daemon {
     public func feedDashboard(force: Bool = false) {
         guard settings.httpListen != nil, force || Date().timeIntervalSince(lastFeed) >= 1 else { return }
         lastFeed = Date()
-        feed.publish(DashboardSnapshot(status: status(), workers: workers(), reports: reports))
+        // The status itself (hypervolume, best values) is computed on the
+        // HTTP server's thread, not here.
+        feed.publish(DashboardSnapshot(reports: reports, live: live, workers: workers()))
     }
 
     func keepSystemdInformed() {
@@ -520,12 +522,9 @@ extension EngineEvent {
     /// The individuals it concerns.
     var individuals: [IndividualID] {
         switch self {
-        case .childReady(let id), .childFailed(let id, _), .evaluated(let id, _), .evaluationFailed(let id, _),
-            .llmUnavailable(let id, _):
+        case .childReady(let id), .childFailed(let id, _), .childDuplicate(let id, _), .evaluated(let id, _),
+            .evaluationFailed(let id, _), .llmUnavailable(let id, _):
             [id]
-        // The original too: a duplicate refers to its row (a foreign key),
-        // and the seed's row is not written before it is first dispatched.
-        case .childDuplicate(let id, let original): [id, original]
         case .populationChanged(let added, let removed): added + removed
         case .stopped, .resumed: []
         }

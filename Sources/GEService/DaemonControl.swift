@@ -70,14 +70,16 @@ extension Daemon {
     /// The run's status with what only the live daemon knows: workers,
     /// queues, an LLM outage.
     func status() -> StatusReport {
-        var status = reports.status()
+        reports.status(live: live)
+    }
+
+    /// Workers, queues and outage, for a status.
+    var live: RunReports.Live {
         let workers = broker.core.workers.values
-        status.workersBusy = workers.count { !$0.running.isEmpty }
-        status.workersIdle = workers.count { $0.running.isEmpty }
-        status.queuedLLM = broker.core.queued(.llm)
-        status.queuedGPU = broker.core.queued(.gpu)
-        status.llmWaiting = llmOutage?.description(at: Date())
-        return status
+        return RunReports.Live(
+            workersBusy: workers.count { !$0.running.isEmpty }, workersIdle: workers.count { $0.running.isEmpty },
+            queuedLLM: broker.core.queued(.llm), queuedGPU: broker.core.queued(.gpu),
+            llmWaiting: llmOutage?.description(at: Date()))
     }
 
     var reports: RunReports { RunReports(engine: engine, manifest: manifest, store: store) }

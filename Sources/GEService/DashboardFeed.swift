@@ -6,9 +6,12 @@ import Synchronization
 /// they read this copy on their own threads and never reach into the
 /// reactor (the engine inside is a value).
 public struct DashboardSnapshot: Sendable {
-    public var status: StatusReport
-    public var workers: [WorkerReport]
     public var reports: RunReports
+    public var live: RunReports.Live
+    public var workers: [WorkerReport]
+
+    /// Computed by the reader, off the reactor thread.
+    public var status: StatusReport { reports.status(live: live) }
 }
 
 /// The latest snapshot, handed from the reactor thread to the HTTP server's.

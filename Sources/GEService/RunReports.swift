@@ -36,9 +36,22 @@ public struct RunReports: Sendable {
         }
     }
 
-    /// The run's status as its state shows it (the daemon adds workers,
-    /// queues and outages).
-    public func status() -> StatusReport {
+    /// What only the live daemon knows: workers, queues, an LLM outage.
+    public struct Live: Sendable {
+        public var workersBusy, workersIdle, queuedLLM, queuedGPU: Int
+        public var llmWaiting: String?
+
+        public init(workersBusy: Int = 0, workersIdle: Int = 0, queuedLLM: Int = 0, queuedGPU: Int = 0, llmWaiting: String? = nil) {
+            self.workersBusy = workersBusy
+            self.workersIdle = workersIdle
+            self.queuedLLM = queuedLLM
+            self.queuedGPU = queuedGPU
+            self.llmWaiting = llmWaiting
+        }
+    }
+
+    /// The run's status from its state and, when the daemon runs, `live`.
+    public func status(live: Live = Live()) -> StatusReport {
         let evaluated = engine.individuals.filter { $0.fitness != nil }
         let best = manifest.objectives.enumerated().compactMap { index, objective -> StatusReport.Best? in
             let sorted = evaluated.sorted { a, b in
@@ -54,7 +67,8 @@ public struct RunReports: Sendable {
             generation: engine.generation,
             objectives: objectives, best: best,
             hypervolume: hypervolume(of: evaluated.map { $0.fitness! }),
-            workersBusy: 0, workersIdle: 0, queuedLLM: 0, queuedGPU: 0,
+            workersBusy: live.workersBusy, workersIdle: live.workersIdle, queuedLLM: live.queuedLLM, queuedGPU: live.queuedGPU,
+            llmWaiting: live.llmWaiting,
             failures: engine.individuals.reduce(into: [:]) { counts, individual in
                 if case .failed(let failure) = individual.status { counts[failure.kind.rawValue, default: 0] += 1 }
             })
@@ -110,7 +124,7 @@ public struct RunReports: Sendable {
     }
 
     /// The run's objectives, as reports show them.
-    var objectives: [StatusReport.Objective] {
+    public var objectives: [StatusReport.Objective] {
         manifest.objectives.map { StatusReport.Objective(name: $0.name, maximize: $0.maximize, source: $0.source) }
     }
 

@@ -79,7 +79,10 @@ public final class RunStore: Sendable {
     }
 
     /// Starts the run: its settings and the prompt templates it uses.
-    public func createRun(_ settings: RunSettings, templates: [PromptTemplate]) throws {
+    /// Creates the run with its templates and, when given, the seed's row,
+    /// which children may refer to (a duplicate, a job) before the seed is
+    /// first dispatched.
+    public func createRun(_ settings: RunSettings, templates: [PromptTemplate], seed: Individual? = nil) throws {
         let now = Date().timeIntervalSince1970
         let run = RunRecord(
             createdAt: now, seedDirectory: settings.seedDirectory, seedName: settings.seedName,
@@ -88,6 +91,7 @@ public final class RunStore: Sendable {
         try pool.write { db in
             try run.insert(db)
             for template in templates { try TemplateRecord(template).insert(db) }
+            if let seed { try IndividualRow(seed, worker: nil, evidence: nil, now: now).insert(db) }
         }
     }
 

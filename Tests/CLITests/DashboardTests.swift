@@ -73,6 +73,13 @@ extension ProcessSuites {
                 #expect(samples.keys.contains(name), "\(name) in \(text)")
             }
             #expect(text.contains("# TYPE ged_evaluations_total counter") && text.contains("# TYPE ged_hypervolume gauge"))
+            // Hostile ids: refused with a status, ged still serves.
+            for (path, code) in [("/api/individuals/9223372036854775807", "404"), ("/api/individuals/-1", "404"),
+                                 ("/api/individuals/abc", "400"), ("/api/individuals/" + String(repeating: "9", count: 5000), "400")] {
+                let result = try ProcessRunner.run("/usr/bin/curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", finished.url + path])
+                #expect(result.stdout == code, "\(path.prefix(40)): \(result.stdout)")
+            }
+            #expect(try finished.get("/api/status").contains("\"evaluations\""))
         }
 
         @Test(.enabled(if: required, "chromium is not installed (apt install chromium): the dashboard is not tested in a browser"))

@@ -56,6 +56,17 @@ extension ProcessSuites {
             }
         }
 
+        /// The id of the first individual of `gectl export` that matches, once one does.
+        func firstIndividual(of run: LocalRun, timeout: Double, where matches: @escaping ([String: Any]) -> Bool) -> Int? {
+            var found: Int?
+            _ = eventually(timeout: timeout) {
+                let all = (try? run.json("export")) as? [[String: Any]] ?? []
+                found = all.first(where: matches)?["id"] as? Int
+                return found != nil
+            }
+            return found
+        }
+
         func openAI(_ server: FakeServer) -> [String] {
             ["--provider", "openai", "--base-url", server.baseURL, "--model", "fake", "--max-attempts", "2",
              "--connect-timeout", "1", "--timeout", "5"]
@@ -93,13 +104,8 @@ extension ProcessSuites {
             let run = try LocalRun(budget: 6)
             try run.startDaemon()
             try run.startWorkers(llm: 1, gpu: 1, provider: openAI(server))
-            var failed: Int?
-            _ = eventually(timeout: 60) {
-                let all = (try? run.json("export")) as? [[String: Any]] ?? []
-                failed = all.first { ($0["failure"] as? [String: Any])?["kind"] as? String == "no_code" }?["id"] as? Int
-                return failed != nil
-            }
-            let id = try #require(failed, "\(run.daemonLog)")
+            let id = try #require(firstIndividual(of: run, timeout: 60) { ($0["failure"] as? [String: Any])?["kind"] as? String == "no_code" },
+                                  "\(run.daemonLog)")
             let show = try run.gectl("show", String(id))
             #expect(show.stdout.contains("failure: no_code"), "\(show.stdout)")
             #expect(show.stdout.contains("made by: mutation of segment") || show.stdout.contains("made by: crossover"), "\(show.stdout)")
@@ -117,13 +123,7 @@ extension ProcessSuites {
             let run = try LocalRun(budget: 4)
             try run.startDaemon()
             try run.startWorkers(llm: 1, gpu: 0, provider: openAI(server))
-            var duplicate: Int?
-            _ = eventually(timeout: 30) {
-                let all = (try? run.json("export")) as? [[String: Any]] ?? []
-                duplicate = all.first { $0["duplicateOf"] as? Int == 0 }?["id"] as? Int
-                return duplicate != nil
-            }
-            let id = try #require(duplicate, "\(run.daemonLog)")
+            let id = try #require(firstIndividual(of: run, timeout: 30) { $0["duplicateOf"] as? Int == 0 }, "\(run.daemonLog)")
             #expect(run.daemon?.isRunning == true, "\(run.daemonLog)")
             #expect(try run.gectl("show", String(id)).stdout.contains("duplicate: repeats #0"))
             _ = try run.gectl("stop")

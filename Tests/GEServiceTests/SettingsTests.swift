@@ -48,6 +48,15 @@ import Testing
         }
     }
 
+    @Test(arguments: ["8080", "127.0.0.1:0", "127.0.0.1:65536", ":8080", "127.0.0.1:99999999999999999999", "127.0.0.1:http"])
+    func aBadHTTPListenAddressIsRefusedWithTheKey(address: String) {
+        var settings = DaemonSettings()
+        settings.httpListen = address
+        #expect(throws: ConfigError.self) { try settings.validate() }
+        settings.httpListen = "127.0.0.1:8080"
+        #expect(throws: Never.self) { try settings.validate() }
+    }
+
     @Test func hostileValuesAreRefusedWithTheKey() throws {
         var settings = DaemonSettings()
         let cases: [(String, String, String)] = [
