@@ -25,6 +25,11 @@ struct GEDaemon: ParsableCommand {
     @Option(help: "Configuration file.")
     var config: String?
 
+    @Option(help: ArgumentHelp(
+        "Evolution settings for a new run, under the configuration file: paper (the GECCO 2024 run: generational, 144 + 30 × 44), reference-head (the reference's current defaults, 32 + 30 × 8) or steady (ours), or a .toml path.",
+        valueName: "name"))
+    var preset: String?
+
     @Option(help: "Where the run's database lives.")
     var stateDir: String?
 
@@ -72,6 +77,10 @@ struct GEDaemon: ParsableCommand {
         umask(0o077)
         if try keyGeneration.generateIfAsked(role: "give it to workers and operators as --server-key") { return }
         var settings = try loadSettings()
+        if let preset {
+            settings = try Preset(preset, folders: Preset.folders(promptsDirectory: prompts ?? settings.promptsDirectory))
+                .applied(under: settings)
+        }
         if let stateDir { settings.stateDirectory = stateDir }
         // Flags count as given settings: a resumed run compares them with its own.
         func give(_ key: String, _ value: String?) throws {

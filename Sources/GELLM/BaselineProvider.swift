@@ -23,13 +23,22 @@ public struct BaselineProvider: LLMProvider {
         ["torch.sigmoid", "F.hardsigmoid"],
     ]
 
+    /// How the baseline "rephrases" a template: an opening sentence in front.
+    static let openings = [
+        "Work carefully.", "Be bold.", "Aim for the best accuracy you can get.", "Keep it simple.",
+        "Surprise us.",
+    ]
+
     /// Edits are drawn from an RNG seeded by the request, so the same request
     /// gives the same answer.
     public func complete(_ request: CompletionRequest) throws(ProviderError) -> String {
         if latency > 0 { Thread.sleep(forTimeInterval: latency) }
         var rng = SeededRandom(seed: UInt64(CodeNormalizer.fingerprint(request.prompt), radix: 16)!
             ^ request.sampling.temperature.bitPattern ^ UInt64(request.sampling.maxTokens))
-        var code = request.segmentCode
+        if request.wantsText {
+            return Self.openings.randomElement(using: &rng)! + " " + request.subject
+        }
+        var code = request.subject
         let edits = Int.random(in: 1...3, using: &rng)
         for _ in 0..<edits {
             code = rng.chance(0.6) ? Self.scaleLiteral(in: code, rng: &rng) : Self.swapLayer(in: code, rng: &rng)

@@ -61,11 +61,13 @@ public final class LLMJobExecutor: JobExecutor {
             return .failure(Failure(.request, "the job payload is not an LLM job"), call: call(0))
         }
         let base = Genome(source: spec.baseSource, marker: spec.marker)
-        guard base.mutableSegmentIndices.contains(spec.segment) else {
+        guard spec.answer == .text || base.mutableSegmentIndices.contains(spec.segment) else {
             return .failure(Failure(.request, "segment \(spec.segment) does not exist in the base genome"), call: call(0))
         }
         let request = CompletionRequest(
-            prompt: spec.prompt, sampling: spec.sampling, segmentCode: base.code(ofSegment: spec.segment))
+            prompt: spec.prompt, sampling: spec.sampling,
+            subject: spec.answer == .text ? spec.baseSource : base.code(ofSegment: spec.segment),
+            wantsText: spec.answer == .text)
         let (result, requests) = retry.run(isCancelled: { cancellations.isCancelled(job.id) }) {
             () throws(ProviderError) in try provider.complete(request)
         }
@@ -86,6 +88,13 @@ public final class LLMJobExecutor: JobExecutor {
             return .failure(Failure(kind, reason), call: call(requests))
         case .success(let text):
             answer = text
+        }
+        if spec.answer == .text {
+            let trimmed = answer.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !trimmed.isEmpty else {
+                return .failure(Failure(.noCode, "the answer is empty"), call: call(requests, answer: answer))
+            }
+            return .text(trimmed, call: call(requests, answer: answer))
         }
         switch Operators.child(of: base, segment: spec.segment, answer: answer, expectedNames: spec.expectedNames) {
         case .failure(let failure):

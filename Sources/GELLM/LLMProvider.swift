@@ -5,14 +5,17 @@ import GECore
 public struct CompletionRequest: Sendable, Equatable {
     public var prompt: String
     public var sampling: Sampling
-    /// The code being rewritten; only the `baseline` provider, which has no
-    /// LLM, looks at it.
-    public var segmentCode: String
+    /// The code being rewritten, or for a text request the text being
+    /// reworded; only the `baseline` provider, which has no LLM, looks at it.
+    public var subject: String
+    /// Whether the answer is text rather than code.
+    public var wantsText: Bool
 
-    public init(prompt: String, sampling: Sampling, segmentCode: String) {
+    public init(prompt: String, sampling: Sampling, subject: String, wantsText: Bool = false) {
         self.prompt = prompt
         self.sampling = sampling
-        self.segmentCode = segmentCode
+        self.subject = subject
+        self.wantsText = wantsText
     }
 }
 

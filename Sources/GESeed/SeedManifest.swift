@@ -11,6 +11,8 @@ import TOMLKit
 ///     genome = "model.py"               # the file evolved
 ///     marker = "# --OPTION--"           # default
 ///     required_symbols = ["Net"]        # names every variant must keep
+///     input_shape = [3, 224, 224]       # optional: one input as training feeds it,
+///                                       # {input_shape} ("3,224,224") in every command
 ///
 ///     [screen]                          # quick check before training
 ///     command = "python3 screen.py --output {output}"
@@ -23,8 +25,8 @@ import TOMLKit
 ///     data = "data"                     # relative to the seed folder, or absolute
 ///     result = "result.json"            # the file {output} names
 ///
-///     # Placeholders: {output} {device} {epochs} {data}, and {seed_dir}, the
-///     # seed folder on the worker (for helpers shared between seeds).
+///     # Placeholders: {output} {device} {epochs} {data} {input_shape}, and {seed_dir},
+///     # the seed folder on the worker (for helpers shared between seeds).
 ///
 ///     [[objectives]]
 ///     name = "accuracy"
@@ -108,6 +110,9 @@ public struct SeedManifest: Sendable, Equatable {
     public var genomeFile: String
     public var marker: String
     public var requiredSymbols: [String]
+    /// One input as training feeds it (e.g. `[3, 224, 224]`), declared once
+    /// so that the screen builds the model at the size training uses.
+    public var inputShape: [Int]?
     public var screen: Command
     public var train: Command
     public var epochs: Int
@@ -199,12 +204,24 @@ struct ManifestReader {
         SeedManifestError(file: file, key: key, message: message)
     }
 
+    /// `[seed] input_shape`: positive dimensions, if given.
+    func inputShape(_ seed: TOMLTable) throws(SeedManifestError) -> [Int]? {
+        guard let values = seed["input_shape"] else { return nil }
+        guard let array = values.array, !array.isEmpty,
+            case let dimensions = array.compactMap(\.int), dimensions.count == array.count,
+            dimensions.allSatisfy({ (1...1_000_000).contains($0) })
+        else {
+            throw fail("seed.input_shape", "must be a list of positive integers (one input, without the batch), e.g. [3, 224, 224]")
+        }
+        return dimensions
+    }
+
     func read(_ root: TOMLTable) throws(SeedManifestError) -> SeedManifest {
         try toml.allowOnly(["seed", "screen", "train", "grading", "objectives", "limits"], in: root, prefix: "")
         let seed = try table(root, "seed")
         let screen = try table(root, "screen")
         let train = try table(root, "train")
-        try toml.allowOnly(["name", "genome", "marker", "required_symbols", "environment"], in: seed, prefix: "seed.")
+        try toml.allowOnly(["name", "genome", "marker", "required_symbols", "environment", "input_shape"], in: seed, prefix: "seed.")
         try toml.allowOnly(["command", "timeout"], in: screen, prefix: "screen.")
         try toml.allowOnly(["command", "timeout", "epochs", "data", "result"], in: train, prefix: "train.")
         let genome = try required(toml.string(seed, "genome", prefix: "seed."), "seed.genome")
@@ -228,8 +245,13 @@ struct ManifestReader {
                 try objective(value, key: "objectives[\(index)]")
             })
         manifest.environment = try toml.strings(seed, "environment", prefix: "seed.") ?? []
+        manifest.inputShape = try inputShape(seed)
         if let grading = try toml.table(root, "grading") {
             manifest.grading = try self.grading(grading)
+        }
+        let commands = [("screen", manifest.screen), ("train", manifest.train)] + (manifest.grading.map { [("grading", $0.command)] } ?? [])
+        if manifest.inputShape == nil, let (section, _) = commands.first(where: { $0.1.template.contains("{input_shape}") }) {
+            throw fail("seed.input_shape", "\(section).command uses {input_shape}: declare it, e.g. input_shape = [3, 224, 224]")
         }
         for (index, objective) in manifest.objectives.enumerated() where objective.source == .grading {
             let key = "objectives[\(index)]"

@@ -85,11 +85,21 @@ public final class Daemon {
             settings.seedDirectory = saved.settings.seedDirectory
             settings.rngSeed = saved.settings.rngSeed
             settings.engine = saved.engine.config
+            if let preset = given.preset, preset != saved.settings.preset {
+                log("--preset \(preset) applies to new runs only; this run was created with \(saved.settings.preset.map { "the preset \($0)" } ?? "no preset")")
+            }
+            settings.preset = saved.settings.preset
             liveChange = try Self.reconcile(given: given, run: settings, log: log)
             log("resumed the run of \(manifest.name) in \(given.stateDirectory): \(engine.evaluationsCompleted) evaluations done, \(saved.replayed) inputs replayed")
         } else {
             manifest = try SeedManifest.load(directory: given.seedDirectory)
             library = try PromptLibrary(files: PromptFiles.read(directory: given.promptsDirectory))
+            if let personas = given.engine.variation.personas, library.mutationTemplates(personas: personas).isEmpty {
+                let known = Set(library.templates(of: .mutation).map(\.persona)).sorted().joined(separator: ", ")
+                throw ConfigError(
+                    key: "prompts.personas",
+                    message: "no mutation template in \(given.promptsDirectory) has the persona \(personas.joined(separator: " or ")); the templates have: \(known)")
+            }
             var configuration = given.engine
             configuration.weights = manifest.weights
             let genome = try manifest.genomeSource()
@@ -97,7 +107,8 @@ public final class Daemon {
                 seed: Genome(source: genome, marker: manifest.marker), config: configuration, rngSeed: given.rngSeed)
             newRun = RunStore.RunSettings(
                 seedDirectory: manifest.directory.path, seedName: manifest.directory.lastPathComponent,
-                configuration: configuration, rngSeed: given.rngSeed, seedGenome: genome, seedManifest: manifest.text)
+                configuration: configuration, rngSeed: given.rngSeed, seedGenome: genome, seedManifest: manifest.text,
+                preset: given.preset)
             seq = 0
         }
         self.settings = settings
@@ -137,7 +148,8 @@ public final class Daemon {
 
         if let newRun {
             try store.createRun(newRun, templates: library.templates, seed: engine.individuals[0])
-            log("started a new run of \(manifest.name) in \(given.stateDirectory): budget \(engine.config.evaluationBudget) evaluations, \(engine.config.mode.rawValue) mode")
+            log("started a new run of \(manifest.name) in \(given.stateDirectory): budget \(engine.config.evaluationBudget) evaluations, \(engine.config.mode.rawValue) mode"
+                + (given.preset.map { ", preset \($0)" } ?? ""))
         }
         try resubmitInFlight()
         if let liveChange { try apply(.configure(liveChange)) }
@@ -240,11 +252,12 @@ public final class Daemon {
         var touched = Set<IndividualID>(engine.individuals.count..<next.individuals.count)
         var jobs: [JobRecord] = finishedJob.map { [$0] } ?? []
         for command in commands {
-            let individual = switch command {
+            let individual: IndividualID? = switch command {
             case .generate(let request): request.child
+            case .rephrase: nil
             case .evaluate(let id, _): id
             }
-            touched.insert(individual)
+            if let individual { touched.insert(individual) }
             let job = DaemonJob(command)
             jobs.append(JobRecord(id: job.id, kind: job.record, individual: individual, state: .queued))
         }
@@ -273,11 +286,15 @@ public final class Daemon {
         }
         for event in events { touched.formUnion(event.individuals) }
         seq += 1
-        try store.record(StoreChange(
+        var change = StoreChange(
             seq: seq, input: input, engine: next, individuals: touched.sorted().map { next.individuals[$0] },
             jobs: jobs,
             workers: workers,
-            events: events.map { (type: $0.name, body: $0.summary) }, evidence: evidence))
+            events: events.map { (type: $0.name, body: $0.summary) }, evidence: evidence)
+        for case .templateEvolved(let template, let generation) in events {
+            change.templates.append(EvolvedTemplate(template: template, generation: generation))
+        }
+        try store.record(change)
         engine = next
         for command in commands { submit(command) }
         for event in events {
@@ -299,16 +316,23 @@ public final class Daemon {
             log(event.summary)
         case .childFailed(_, let failure), .evaluationFailed(_, let failure):
             guard failure.kind != .cancelled else { return }
-            let now = Date()
-            if now.timeIntervalSince(failureLog.since) >= 1 {
-                let left = failureLog.unlogged > 0 ? " (\(failureLog.unlogged) more failures not logged)" : ""
-                log(event.summary + left)
-                failureLog = (now, 0)
-            } else {
-                failureLog.unlogged += 1
-            }
+            logRateLimited(event)
+        case .templateRejected:
+            logRateLimited(event)
         default:
             break
+        }
+    }
+
+    /// At most one line a second, with a count of those left out.
+    func logRateLimited(_ event: EngineEvent) {
+        let now = Date()
+        if now.timeIntervalSince(failureLog.since) >= 1 {
+            let left = failureLog.unlogged > 0 ? " (\(failureLog.unlogged) more failures not logged)" : ""
+            log(event.summary + left)
+            failureLog = (now, 0)
+        } else {
+            failureLog.unlogged += 1
         }
     }
 
@@ -354,6 +378,8 @@ public final class Daemon {
                 prompt: request.prompt.text, sampling: request.prompt.sampling,
                 baseSource: engine.individuals[request.child].genome.source, marker: manifest.marker,
                 segment: request.prompt.segment, expectedNames: request.prompt.expectedNames))
+        case .rephrase(let request):
+            Self.encode(LLMJobSpec(textPrompt: request.text, subject: request.original.body, sampling: request.sampling))
         case .evaluate(_, let genome):
             Self.encode(TrainingJobSpec(seed: manifest.directory.lastPathComponent, source: genome.source))
         }
@@ -379,6 +405,9 @@ public final class Daemon {
         let leases = try store.leases()
         for request in engine.openRequests.values.sorted(by: { $0.id < $1.id }) {
             submit(.generate(request), lease: leases[DaemonJob.generate(requestID: request.id).id])
+        }
+        for request in engine.evolution.open.values.sorted(by: { $0.id < $1.id }) {
+            submit(.rephrase(request), lease: leases[DaemonJob.generate(requestID: request.id).id])
         }
         for individual in engine.individuals where individual.status == .evaluating {
             submit(.evaluate(individual.id, individual.genome), lease: leases[DaemonJob.evaluate(individual.id).id])
@@ -501,6 +530,9 @@ extension EngineEvent {
         case .stopped: "stopped"
         case .llmUnavailable: "llm-unavailable"
         case .resumed: "resumed"
+        case .templateEvolved: "template-evolved"
+        case .templateRejected: "template-rejected"
+        case .repairPlanned: "repair-planned"
         }
     }
 
@@ -516,6 +548,10 @@ extension EngineEvent {
         case .stopped(let reason): "stopped: \(reason)"
         case .llmUnavailable(let id, let reason): "#\(id) waits: the LLM is unavailable (\(reason))"
         case .resumed(let cleared): cleared.map { "resumed; cleared the stop: \($0)" } ?? "resumed"
+        case .templateEvolved(let template, let generation):
+            "template \(template.id) evolved from \(template.parentID ?? "?") in generation \(generation)"
+        case .templateRejected(let id, let reason): "a rephrasing of template \(id) was dropped: \(reason)"
+        case .repairPlanned(let id, let repair): "#\(repair) repairs #\(id), showing the LLM its error"
         }
     }
 
@@ -526,7 +562,8 @@ extension EngineEvent {
             .evaluationFailed(let id, _), .llmUnavailable(let id, _):
             [id]
         case .populationChanged(let added, let removed): added + removed
-        case .stopped, .resumed: []
+        case .repairPlanned(let id, let repair): [id, repair]
+        case .stopped, .resumed, .templateEvolved, .templateRejected: []
         }
     }
 }

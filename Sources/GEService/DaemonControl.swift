@@ -20,7 +20,7 @@ extension Daemon {
         switch request {
         case .status: return .success(status())
         case .workers: return .success(workers())
-        case .population, .front, .individuals, .show, .lineage: return reports.answer(request)!
+        case .population, .front, .individuals, .show, .lineage, .templates: return reports.answer(request)!
         case .pause:
             try apply(.pause)
             return .success(["paused": true])
@@ -82,7 +82,9 @@ extension Daemon {
             llmWaiting: llmOutage?.description(at: Date()))
     }
 
-    var reports: RunReports { RunReports(engine: engine, manifest: manifest, store: store) }
+    var reports: RunReports {
+        RunReports(engine: engine, manifest: manifest, library: library, store: store, preset: settings.preset)
+    }
 
     func workers() -> [WorkerReport] {
         let now = broker.now

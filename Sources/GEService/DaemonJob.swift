@@ -13,6 +13,7 @@ enum DaemonJob: Equatable {
     init(_ command: EngineCommand) {
         switch command {
         case .generate(let request): self = .generate(requestID: request.id)
+        case .rephrase(let request): self = .generate(requestID: request.id)
         case .evaluate(let id, _): self = .evaluate(id)
         }
     }

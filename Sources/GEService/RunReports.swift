@@ -10,12 +10,20 @@ import GEStore
 public struct RunReports: Sendable {
     public let engine: Engine
     public let manifest: SeedManifest
+    /// The templates the run was created with (prompt evolution's are in the engine).
+    let library: PromptLibrary?
     /// Where an individual's evidence (the LLM's answer, its log) is read.
     let store: RunStore?
+    /// The preset the run was created from.
+    let preset: String?
 
-    public init(engine: Engine, manifest: SeedManifest, store: RunStore? = nil) {
+    public init(
+        engine: Engine, manifest: SeedManifest, library: PromptLibrary? = nil, store: RunStore? = nil, preset: String? = nil
+    ) {
+        self.preset = preset
         self.engine = engine
         self.manifest = manifest
+        self.library = library
         self.store = store
     }
 
@@ -24,7 +32,8 @@ public struct RunReports: Sendable {
         switch request {
         case .status: return .success(status())
         case .population: return .success(engine.population.map(report))
-        case .front: return .success(front().map(report))
+        case .front(let generation): return .success(front(upTo: generation).map(report))
+        case .templates: return .success(templates())
         case .individuals: return .success(engine.individuals.map { report($0.id) })
         case .show(let id), .lineage(let id):
             guard engine.individuals.indices.contains(id) else {
@@ -71,14 +80,27 @@ public struct RunReports: Sendable {
             llmWaiting: live.llmWaiting,
             failures: engine.individuals.reduce(into: [:]) { counts, individual in
                 if case .failed(let failure) = individual.status { counts[failure.kind.rawValue, default: 0] += 1 }
-            })
+            },
+            repairs: engine.repairs, evolvedTemplates: engine.evolution.templates.count,
+            maxGenerations: engine.config.maxGenerations, preset: preset)
     }
 
-    /// Finished once the budget is spent and nothing is in flight; stopped
-    /// when a stop came first.
+    /// Every template of the run, the evolved ones after their parents'
+    /// originals, with what each did.
+    func templates() -> [TemplateReport] {
+        let all = (library?.templates ?? []).map { ($0, nil as Int?) } + engine.evolution.templates.map { ($0.template, $0.generation) }
+        return all.map { template, generation in
+            TemplateReport(
+                id: template.id, kind: template.kind.rawValue, category: template.category, persona: template.persona,
+                parent: template.parentID, generation: generation, use: engine.templateUse[template.id] ?? TemplateUse())
+        }
+    }
+
+    /// Finished once the budget or the generation limit is spent and
+    /// nothing is in flight; stopped when a stop came first.
     var state: StatusReport.State {
         if engine.isFinished {
-            return engine.evaluationsCompleted >= engine.config.evaluationBudget ? .finished : .stopped
+            return engine.reachedLimit ? .finished : .stopped
         }
         return engine.paused ? .paused : .running
     }
@@ -91,9 +113,11 @@ public struct RunReports: Sendable {
         return Hypervolume.compute(points, weights: weights, reference: Hypervolume.reference(below: points, weights: weights))
     }
 
-    /// The non-dominated evaluated individuals of the whole run.
-    func front() -> [IndividualID] {
-        let evaluated = engine.individuals.filter { $0.fitness != nil }
+    /// The non-dominated evaluated individuals of the whole run, or of the
+    /// individuals born up to `generation` (the front as it stood when that
+    /// generation was done).
+    func front(upTo generation: Int? = nil) -> [IndividualID] {
+        let evaluated = engine.individuals.filter { $0.fitness != nil && $0.generation <= (generation ?? Int.max) }
         guard !evaluated.isEmpty else { return [] }
         let fronts = NondominatedSort.fronts(Dominance.weighted(evaluated.map { $0.fitness! }, by: engine.config.weights))
         return fronts[0].map { evaluated[$0].id }

@@ -50,6 +50,7 @@ extension RunReports {
         guard let run = try SavedRun.load(from: store, log: { _ in }) else {
             throw StoreError.unreadable(path: store.path, "no run has been started in it yet")
         }
-        return RunReports(engine: run.engine, manifest: run.manifest, store: store)
+        return RunReports(
+            engine: run.engine, manifest: run.manifest, library: run.library, store: store, preset: run.settings.preset)
     }
 }

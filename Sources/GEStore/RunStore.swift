@@ -17,11 +17,14 @@ public final class RunStore: Sendable {
         /// `nil` for runs created before they were stored.
         public var seedGenome: String?
         public var seedManifest: String?
+        /// The preset the run was created from, if any.
+        public var preset: String?
 
         public init(
             seedDirectory: String, seedName: String, configuration: EngineConfig, rngSeed: UInt64,
-            seedGenome: String? = nil, seedManifest: String? = nil
+            seedGenome: String? = nil, seedManifest: String? = nil, preset: String? = nil
         ) {
+            self.preset = preset
             self.seedDirectory = seedDirectory
             self.seedName = seedName
             self.configuration = configuration
@@ -74,7 +77,8 @@ public final class RunStore: Sendable {
             }
             return RunSettings(
                 seedDirectory: run.seedDirectory, seedName: run.seedName, configuration: configuration,
-                rngSeed: UInt64(bitPattern: run.rngSeed), seedGenome: run.seedGenome, seedManifest: run.seedManifest)
+                rngSeed: UInt64(bitPattern: run.rngSeed), seedGenome: run.seedGenome, seedManifest: run.seedManifest,
+                preset: run.preset)
         }
     }
 
@@ -87,7 +91,8 @@ public final class RunStore: Sendable {
         let run = RunRecord(
             createdAt: now, seedDirectory: settings.seedDirectory, seedName: settings.seedName,
             configuration: Self.json(settings.configuration), rngSeed: Int64(bitPattern: settings.rngSeed),
-            seedGenome: settings.seedGenome, seedManifest: settings.seedManifest, updatedAt: now)
+            seedGenome: settings.seedGenome, seedManifest: settings.seedManifest, preset: settings.preset,
+            updatedAt: now)
         try pool.write { db in
             try run.insert(db)
             for template in templates { try TemplateRecord(template).insert(db) }
@@ -95,10 +100,12 @@ public final class RunStore: Sendable {
         }
     }
 
-    /// The templates the run was started with.
+    /// The templates the run was started with (prompt evolution's are in
+    /// the engine's state, and stored beside them only for queries).
     public func templates() throws -> [PromptTemplate] {
         try pool.read { db in
-            try TemplateRecord.order(sql: "rowid").fetchAll(db).map { try $0.template(databasePath: path) }
+            try TemplateRecord.filter(sql: "generation IS NULL").order(sql: "rowid").fetchAll(db)
+                .map { try $0.template(databasePath: path) }
         }
     }
 
@@ -112,6 +119,9 @@ public final class RunStore: Sendable {
         let input = InputRecord(seq: change.seq, at: now, body: body)
         try pool.write { db in
             try input.insert(db)
+            for evolved in change.templates {
+                try TemplateRecord(evolved.template, generation: evolved.generation).save(db)
+            }
             for individual in change.individuals {
                 let evidence = change.evidence[individual.id]
                 let row = IndividualRow(individual, worker: change.workers[individual.id], evidence: evidence, now: now)
@@ -267,6 +277,9 @@ public struct StoreChange: Sendable {
     public var events: [(type: String, body: String)]
     /// What workers reported beside the outcome, by individual.
     public var evidence: [IndividualID: Evidence]
+
+    /// Templates prompt evolution made with this input.
+    public var templates: [EvolvedTemplate] = []
 
     /// What a worker reported about an individual beyond its outcome.
     public struct Evidence: Sendable, Equatable {

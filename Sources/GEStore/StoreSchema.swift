@@ -144,6 +144,12 @@ enum StoreSchema {
         migrator.registerMigration("v3: job leases") { db in
             try db.alter(table: "job") { t in t.add(column: "lease", .text) }
         }
+        migrator.registerMigration("v4: evolved templates, presets") { db in
+            // NULL for the templates a run was created with; the round it was
+            // born in for one made by prompt evolution.
+            try db.alter(table: "template") { t in t.add(column: "generation", .integer) }
+            try db.alter(table: "run") { t in t.add(column: "preset", .text) }
+        }
         return migrator
     }
 }

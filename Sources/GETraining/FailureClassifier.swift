@@ -42,10 +42,29 @@ public enum FailureClassifier {
             return "\(phase) was killed by signal \(signal)"
         case .exited(let status):
             let lines = log.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
-            if let error = lines.last(where: { $0.range(of: #"^[A-Za-z_.]*(Error|Exception)\b"#, options: .regularExpression) != nil }) {
+            if let error = lines.last(where: isErrorLine) {
                 return "\(phase): \(error)"
             }
-            return "\(phase) exited with status \(status)"
+            let last = lines.last { !$0.isEmpty }.map { " after printing \"\($0.prefix(200))\"" } ?? " without output"
+            return "\(phase) exited with status \(status)\(last)"
         }
+    }
+
+    /// Whether a log line is a Python exception's last line (`ValueError: ...`).
+    static func isErrorLine<S: StringProtocol>(_ line: S) -> Bool {
+        line.trimmingCharacters(in: .whitespaces)
+            .range(of: #"^[A-Za-z_.]*(Error|Exception)\b"#, options: .regularExpression) != nil
+    }
+
+    /// The evidence a failure carries, and a repair prompt shows: the last
+    /// Python exception line and the `before` lines before it; without one,
+    /// the log's last lines.
+    public static func excerpt(log: String, before: Int = 20) -> String {
+        var lines = log.split(separator: "\n", omittingEmptySubsequences: false)
+        if lines.last?.isEmpty == true { lines.removeLast() }
+        guard let error = lines.lastIndex(where: isErrorLine) else {
+            return lines.suffix(before).joined(separator: "\n")
+        }
+        return lines[max(0, error - before)...error].joined(separator: "\n")
     }
 }

@@ -137,6 +137,7 @@ public final class TrainingJobExecutor: JobExecutor {
                 "output": output, "device": settings.device, "epochs": String(spec.epochs ?? manifest.epochs),
                 "data": manifest.data.map { $0.hasPrefix("/") ? $0 : manifest.directory.path + "/" + $0 } ?? "",
                 "seed_dir": manifest.directory.path,
+                "input_shape": manifest.inputShape?.map(String.init).joined(separator: ",") ?? "",
             ]
             let line = CommandTemplate.render(command.template, values: values)
             let ending: ChildProcess.Ending
@@ -152,7 +153,7 @@ public final class TrainingJobExecutor: JobExecutor {
                 let failure = Failure(
                     FailureClassifier.classify(ending: ending, log: tail),
                     FailureClassifier.reason(ending: ending, log: tail, phase: phase.rawValue, timeout: command.timeout),
-                    excerpt: tail)
+                    excerpt: FailureClassifier.excerpt(log: directory.logTail(lines: 400)))
                 return finish(job, directory, .failure(failure, run: record(phase, metrics, log: tail)))
             }
             if phase == .grade, let grading = manifest.grading, let labels = manifest.labelsPath {

@@ -46,7 +46,7 @@ struct UtilizationCommand: ParsableCommand {
         let time: Double
         let order: Int
         let kind: Kind
-        enum Kind { case answer(LLMRequest), evaluated(IndividualID, worker: Int) }
+        enum Kind { case answer(LLMRequest), rephrased(RephraseRequest), evaluated(IndividualID, worker: Int) }
         static func < (a: Event, b: Event) -> Bool { (a.time, a.order) < (b.time, b.order) }
         static func == (a: Event, b: Event) -> Bool { (a.time, a.order) == (b.time, b.order) }
     }
@@ -69,6 +69,8 @@ struct UtilizationCommand: ParsableCommand {
                 switch command {
                 case .generate(let request):
                     push(now + llmSeconds, .answer(request))
+                case .rephrase(let request):
+                    push(now + llmSeconds, .rephrased(request))
                 case .evaluate(let id, _):
                     let worker = idle.removeFirst()
                     let duration = evaluationTime(&durations)
@@ -85,6 +87,9 @@ struct UtilizationCommand: ParsableCommand {
                 let code = base.code(ofSegment: request.prompt.segment) + "\nTUNED_\(request.id) = 1"
                 let child = base.replacingSegment(request.prompt.segment, with: code)
                 _ = engine.receiveAnswer(requestID: request.id, outcome: .code(source: child.source, call: .none))
+            case .rephrased(let request):
+                let answer = "Work carefully. " + request.original.body
+                _ = engine.receiveAnswer(requestID: request.id, outcome: .text(answer, call: .none))
             case .evaluated(let id, let worker):
                 idle.append(worker)
                 let hash = UInt64(engine.individuals[id].genome.fingerprint, radix: 16)!

@@ -15,8 +15,10 @@ struct StatusCommand: ParsableCommand {
             let data = try options.request(.status)
             if json { return printJSON(data) }
             let status = try JSONDecoder().decode(StatusReport.self, from: data)
-            print("run:         \(status.seed), \(status.mode.rawValue) mode, \(status.state.rawValue)" + (status.stopReason.map { " (\($0))" } ?? ""))
-            print("evaluations: \(status.evaluations) of \(status.budget), generation \(status.generation)")
+            print("run:         \(status.seed), \(status.mode.rawValue) mode" + (status.preset.map { " (preset \($0))" } ?? "")
+                + ", \(status.state.rawValue)" + (status.stopReason.map { " (\($0))" } ?? ""))
+            print("evaluations: \(status.evaluations) of \(status.budget), generation \(status.generation)"
+                + (status.maxGenerations.map { " of \($0)" } ?? ""))
             for best in status.best {
                 print("best \(best.objective): \(formatted(best.value)) (#\(best.individual))")
             }
@@ -24,6 +26,10 @@ struct StatusCommand: ParsableCommand {
             print("workers:     \(status.workersBusy) busy, \(status.workersIdle) idle")
             print("queue:       \(status.queuedLLM) LLM, \(status.queuedGPU) GPU jobs waiting")
             if let waiting = status.llmWaiting { print("llm:         \(waiting)") }
+            if status.repairs.attempted > 0 {
+                print("repairs:     \(status.repairs.attempted) failed children given a repair attempt, \(status.repairs.scored) of them scored")
+            }
+            if status.evolvedTemplates > 0 { print("templates:   \(status.evolvedTemplates) evolved (gectl templates)") }
             if !status.failures.isEmpty {
                 let counts = status.failures.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
                 print("failures:    " + counts.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
@@ -88,7 +94,41 @@ struct FrontCommand: ListCommand {
         commandName: "front", abstract: "The Pareto front of every individual evaluated in the run.")
     @OptionGroup var options: ControlOptions
     @Flag(help: "Print JSON.") var json = false
-    var request: ControlRequest { .front }
+    @Option(help: ArgumentHelp(
+        "The front as it stood after generation N: of the individuals born up to it.", valueName: "N"))
+    var generation: Int?
+    var request: ControlRequest { .front(generation: generation) }
+
+    func validate() throws {
+        if let generation, generation < 0 { throw ValidationError("--generation must be 0 or more, got \(generation)") }
+    }
+}
+
+struct TemplatesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "templates",
+        abstract: "The prompt templates, evolved ones with their parent, and what each produced.",
+        discussion: """
+            CHILDREN counts LLM answers with code made with the template, SCORED the individuals it \
+            helped make that were scored, FRONT those no population member dominated when scored.
+            """)
+    @OptionGroup var options: ControlOptions
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() throws {
+        try reporting {
+            let data = try options.request(.templates)
+            if json { return printJSON(data) }
+            var table = Table("ID", "KIND", "PERSONA", "PARENT", "BORN", "CHILDREN", "SCORED", "FRONT")
+            for template in try JSONDecoder().decode([TemplateReport].self, from: data) {
+                table.add(
+                    template.id, template.category.map { "\(template.kind)/\($0)" } ?? template.kind, template.persona,
+                    template.parent ?? "-", template.generation.map { "gen \($0)" } ?? "file",
+                    String(template.use.children), String(template.use.evaluated), String(template.use.front))
+            }
+            print(table.render())
+        }
+    }
 }
 
 struct ShowCommand: ParsableCommand {

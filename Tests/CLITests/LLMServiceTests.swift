@@ -19,10 +19,11 @@ extension ProcessSuites {
 
             var baseURL: String { "http://127.0.0.1:\(port)/v1" }
 
-            func start(status: String = "") throws {
+            func start(status: String = "", record: String? = nil) throws {
                 let process = Process()
                 process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-                process.arguments = ["python3", LLMServiceTests.fakeServer, "--port", String(port)] + (status.isEmpty ? [] : ["--status", status])
+                process.arguments = ["python3", LLMServiceTests.fakeServer, "--port", String(port)]
+                    + (status.isEmpty ? [] : ["--status", status]) + (record.map { ["--record", $0] } ?? [])
                 process.standardOutput = FileHandle.nullDevice
                 process.standardError = FileHandle.nullDevice
                 try process.run()
@@ -169,6 +170,65 @@ extension ProcessSuites {
             #expect(resume.stdout.hasPrefix("resumed; cleared the stop: the LLM refused 3 requests in a row"), "\(resume.stdout)\(resume.stderr)")
             #expect(eventually(timeout: 180) { run.state()?["state"] as? String == "finished" }, "\(run.daemonLog)")
             #expect(run.state()?["evaluations"] as? Int == 12)
+            _ = try run.gectl("stop")
+        }
+
+        /// What the LLM is shown, recorded by the server: the header and the
+        /// segment's note read-only before the code it rewrites (which has no
+        /// note), and for a child that failed in training, its Python error.
+        @Test func promptsShowTheHeaderAndNotesReadOnlyAndARepairShowsThePythonError() throws {
+            let server = FakeServer()
+            let record = FileManager.default.temporaryDirectory.appendingPathComponent("prompts-\(UUID().uuidString).jsonl").path
+            defer { try? FileManager.default.removeItem(atPath: record) }
+            try server.start(record: record)
+            // Variants whose `parameters` is odd fail in training with a ValueError.
+            let model = """
+                import math
+                MODE = "odd"
+                # --OPTION--
+                # -- NOTE --
+                # Net.parameters is read by train.py and must stay an integer attribute.
+                # -- NOTE --
+                class Net:
+                    parameters = 124
+
+                """
+            let run = try LocalRun(budget: 24, model: model, extraConfig: "[variation]\np_repair = 1.0\nrephrasings = 2\n")
+            try run.startDaemon()
+            try run.startWorkers(llm: 1, gpu: 1, provider: openAI(server))
+            func prompts() -> [String] {
+                let lines = ((try? String(contentsOfFile: record, encoding: .utf8)) ?? "").split(separator: "\n")
+                return lines.compactMap { try? JSONDecoder().decode(String.self, from: Data($0.utf8)) }
+            }
+            let repairShown = eventually(timeout: 120) {
+                prompts().contains { $0.contains("ValueError: parameters must be even, got") }
+            }
+            #expect(repairShown, "no repair prompt showed the error: \(run.daemonLog)")
+            #expect(eventually(timeout: 120) { run.state()?["state"] as? String == "finished" }, "\(run.daemonLog)")
+            let code = prompts().filter { !$0.contains("\nInstruction:\n") }
+            #expect(code.count >= 10)
+            for prompt in code {
+                let context = try #require(prompt.components(separatedBy: "```python\n").dropFirst().first, "\(prompt)")
+                #expect(prompt.hasPrefix("Context, for reading only"), "\(prompt)")
+                #expect(context.hasPrefix("import math\nMODE = \"odd\"\n```"), "the header, read-only: \(prompt)")
+                #expect(prompt.contains("# Net.parameters is read by train.py and must stay an integer attribute."), "the note: \(prompt)")
+                // The code to rewrite comes after the context, without the note.
+                let task = prompt.components(separatedBy: "```python\n").dropFirst(2).joined()
+                #expect(task.contains("class Net:") && !task.contains("-- NOTE --") && !task.contains("MODE = "), "\(prompt)")
+                #expect(prompt.contains("one fenced ```python block"), "the rules ask for a fenced block: \(prompt)")
+            }
+            let repair = try #require(code.first { $0.contains("ValueError: parameters must be even, got") })
+            #expect(repair.contains("Traceback (most recent call last)") && repair.contains("raise ValueError"), "\(repair)")
+            #expect(repair.contains("train: ValueError: parameters must be even, got"), "the reason, then the excerpt: \(repair)")
+            // The repaired children are counted, and prompt evolution ran through the same worker.
+            let status = try #require(run.state())
+            let repairs = try #require(status["repairs"] as? [String: Int])
+            #expect((repairs["attempted"] ?? 0) >= 1, "\(status)")
+            #expect((status["evolvedTemplates"] as? Int ?? 0) >= 1, "\(status)")
+            let templates = try run.gectl("templates")
+            #expect(templates.stdout.contains(".r") && templates.stdout.contains("gen 1"), "\(templates.stdout)")
+            let printed = try run.gectl("status")
+            #expect(printed.stdout.contains("failed children given a repair attempt"), "\(printed.stdout)")
             _ = try run.gectl("stop")
         }
     }

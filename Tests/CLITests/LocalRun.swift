@@ -15,20 +15,24 @@ final class LocalRun {
     private(set) var daemonLogs: [String] = []
 
     /// The seeds folder the workers use: the fixtures, or with `trainingMode`
-    /// a copy of the tiny seed whose variants train that way (e.g. "slow").
+    /// a copy of the tiny seed whose variants train that way (e.g. "slow"),
+    /// or with `model` a copy whose model file is that text.
     let seeds: String
 
     /// `extraConfig` is appended to the generated ged.toml (e.g. an `[http]` table).
-    init(budget: Int, mode: String = "steady", trainingMode: String? = nil, extraConfig: String = "") throws {
+    init(
+        budget: Int, mode: String = "steady", trainingMode: String? = nil, model: String? = nil, extraConfig: String = ""
+    ) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("ged-run-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        if let trainingMode {
+        if trainingMode != nil || model != nil {
             seeds = directory + "/seeds"
             try FileManager.default.createDirectory(atPath: seeds, withIntermediateDirectories: true)
             try FileManager.default.copyItem(atPath: Self.seeds + "/tiny", toPath: seeds + "/tiny")
-            let model = seeds + "/tiny/model.py"
-            let text = try String(contentsOfFile: model, encoding: .utf8).replacingOccurrences(of: "MODE = \"ok\"", with: "MODE = \"\(trainingMode)\"")
-            try text.write(toFile: model, atomically: true, encoding: .utf8)
+            let path = seeds + "/tiny/model.py"
+            let text = try model ?? String(contentsOfFile: path, encoding: .utf8)
+                .replacingOccurrences(of: "MODE = \"ok\"", with: "MODE = \"\(trainingMode ?? "ok")\"")
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
         } else {
             seeds = Self.seeds
         }

@@ -18,6 +18,13 @@ struct EngineSimulator {
     var evaluationFailureRate = 0.1
     private(set) var inputs: [Input] = []
     private(set) var openLLM: [LLMRequest] = []
+    private(set) var openRephrasings: [RephraseRequest] = []
+    /// Every rephrasing asked for, with the evaluations completed before it.
+    private(set) var rephrasings: [(request: RephraseRequest, evaluationsBefore: Int)] = []
+    /// Rephrasings answered without the `{{code}}` placeholder (rejected).
+    var brokenRephrasingRate = 0.2
+    /// Evaluation failures that look like a Python error (repairable).
+    var evaluationFailureKind = Failure.Kind.shape
     private(set) var openEvaluations: [IndividualID] = []
     /// Every request with the number of successful evaluations before it.
     private(set) var requests: [(request: LLMRequest, successesBefore: Int, archiveWasEmpty: Bool, populationSize: Int)] = []
@@ -54,6 +61,9 @@ struct EngineSimulator {
             case .generate(let request):
                 openLLM.append(request)
                 requests.append((request, successes, archiveWasEmpty, populationSize))
+            case .rephrase(let request):
+                openRephrasings.append(request)
+                rephrasings.append((request, engine.evaluationsCompleted))
             case .evaluate(let id, _):
                 openEvaluations.append(id)
                 evaluationsDispatched.append(id)
@@ -63,9 +73,19 @@ struct EngineSimulator {
 
     /// Completes one random outstanding job; false when there is none.
     mutating func completeOne() -> Bool {
-        let total = openLLM.count + openEvaluations.count
+        let total = openLLM.count + openRephrasings.count + openEvaluations.count
         guard total > 0 else { return false }
-        let pick = Int.random(in: 0..<total, using: &rng)
+        var pick = Int.random(in: 0..<total, using: &rng)
+        if pick >= openLLM.count, pick < openLLM.count + openRephrasings.count {
+            let request = openRephrasings.remove(at: pick - openLLM.count)
+            let body = rng.chance(brokenRephrasingRate)
+                ? "Make it better." : "Please, with care: " + request.original.body
+            let outcome = LLMOutcome.text(body, call: .none)
+            inputs.append(.answer(requestID: request.id, outcome))
+            _ = engine.receiveAnswer(requestID: request.id, outcome: outcome)
+            return true
+        }
+        if pick >= openLLM.count { pick -= openRephrasings.count }
         if pick < openLLM.count {
             let request = openLLM.remove(at: pick)
             let outcome = answer(request)
@@ -98,8 +118,11 @@ struct EngineSimulator {
     }
 
     mutating func evaluate(_ genome: Genome) -> EvaluationOutcome {
-        if rng.chance(evaluationFailureRate) {
-            return .failure(Failure(.shape, "RuntimeError: shape mismatch"), run: .none)
+        // The seed always trains: a failing seed stops a run at once.
+        if genome != engine.seed, rng.chance(evaluationFailureRate) {
+            return .failure(
+                Failure(evaluationFailureKind, "RuntimeError: shape mismatch", excerpt: "Traceback (most recent call last):\nRuntimeError: shape mismatch"),
+                run: .none)
         }
         let hash = UInt64(genome.fingerprint, radix: 16)!
         return scored([0.5 + Double(hash % 1000) / 2000, Double(genome.source.count + Int(hash >> 54))])

@@ -343,7 +343,9 @@ import Testing
             let bornBefore = engine.individuals.filter { $0.generation < generation }.map(\.id).max()!
             let bornIn = engine.individuals.filter { $0.generation == generation }.map(\.id)
             #expect(bornIn.allSatisfy { $0 > bornBefore })
-            #expect(bornIn.count <= 8)
+            // Offspring, and repair attempts of those that failed (p_repair).
+            let repairs = bornIn.count { engine.individuals[engine.individuals[$0].parents[0]].status.failure != nil }
+            #expect(bornIn.count - repairs <= 8)
         }
         #expect(engine.population.count <= 8 + 6)
     }

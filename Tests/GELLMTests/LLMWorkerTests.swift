@@ -117,7 +117,7 @@ import Testing
         let provider = GeminiProvider(
             model: "gemini-test", apiKey: APIKey("gkey"), baseURL: "http://127.0.0.1:\(server.port)",
             http: HTTPClient(connectTimeout: 2, totalTimeout: 5))
-        let answer = try provider.complete(CompletionRequest(prompt: "hi", sampling: spec().sampling, segmentCode: ""))
+        let answer = try provider.complete(CompletionRequest(prompt: "hi", sampling: spec().sampling, subject: ""))
         #expect(answer.contains("class A:"))
         let request = try #require(try server.requests().last)
         #expect(request["path"] as? String == "/v1beta/models/gemini-test:generateContent")
@@ -129,7 +129,7 @@ import Testing
     @Test func connectionRefusedIsATransportError() {
         let provider = OpenAIProvider(baseURL: "http://127.0.0.1:1/v1", model: "x", apiKey: nil, http: HTTPClient(connectTimeout: 1, totalTimeout: 2))
         #expect(throws: ProviderError.self) {
-            try provider.complete(CompletionRequest(prompt: "hi", sampling: spec().sampling, segmentCode: ""))
+            try provider.complete(CompletionRequest(prompt: "hi", sampling: spec().sampling, subject: ""))
         }
     }
 }
@@ -138,12 +138,12 @@ import Testing
     @Test func baselineEditsTheSegmentDeterministically() throws {
         let request = CompletionRequest(
             prompt: "p", sampling: Sampling(temperature: 0.3, topP: 0.1, maxTokens: 800),
-            segmentCode: "class B(nn.Module):\n    def __init__(self):\n        self.a = nn.ReLU()\n        self.c = nn.Conv2d(16, 32, 3)\n")
+            subject: "class B(nn.Module):\n    def __init__(self):\n        self.a = nn.ReLU()\n        self.c = nn.Conv2d(16, 32, 3)\n")
         let first = try BaselineProvider().complete(request)
         #expect(first == (try BaselineProvider().complete(request)))
         let code = try CodeExtractor.extract(from: first, expectedNames: ["B"]).get()
         #expect(code.hasPrefix("class B(nn.Module):"))
-        #expect(code != request.segmentCode.trimmingCharacters(in: .newlines))
+        #expect(code != request.subject.trimmingCharacters(in: .newlines))
         var other = request
         other.prompt = "q"
         #expect((try BaselineProvider().complete(other)) != first)

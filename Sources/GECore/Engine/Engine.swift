@@ -52,6 +52,25 @@ public struct Engine: Codable, Sendable, Equatable {
     // existed still decode (a missing key reads as 0).
     var configurationFailures: Int?
     var leadingFailureCount: Int?
+    var promptEvolution: PromptEvolution?
+    var templateUseCounts: [String: TemplateUse]?
+    var repairCounts: RepairCounts?
+
+    /// Prompt evolution's templates and requests.
+    public internal(set) var evolution: PromptEvolution {
+        get { promptEvolution ?? PromptEvolution() }
+        set { promptEvolution = newValue }
+    }
+    /// What each template has done, by template id.
+    public internal(set) var templateUse: [String: TemplateUse] {
+        get { templateUseCounts ?? [:] }
+        set { templateUseCounts = newValue }
+    }
+    /// Repair attempts after failed evaluations.
+    public internal(set) var repairs: RepairCounts {
+        get { repairCounts ?? RepairCounts() }
+        set { repairCounts = newValue }
+    }
     /// Generational: members of the generation being bred, and the elites
     /// that carry over.
     var generationMembers: [IndividualID] = []
@@ -66,6 +85,8 @@ public struct Engine: Codable, Sendable, Equatable {
         let child: IndividualID
         let variation: VariationOperator
         let segment: Int
+        /// For a repair after a failed evaluation: what the LLM is shown.
+        var failure: String?
     }
 
     /// Starts a run from `seed`.
@@ -101,7 +122,7 @@ public struct Engine: Codable, Sendable, Equatable {
     /// and nothing is in flight.
     public var isFinished: Bool {
         (stopReason != nil || evaluationsCompleted >= config.evaluationBudget)
-            && openRequests.isEmpty && !individuals.contains { $0.status == .evaluating }
+            && openRequests.isEmpty && evolution.open.isEmpty && !individuals.contains { $0.status == .evaluating }
     }
 
     /// Individuals queued for, or under, evaluation or still being bred.
@@ -118,9 +139,10 @@ public struct Engine: Codable, Sendable, Equatable {
 
     /// What to do now, given free LLM request slots and free evaluation slots.
     public mutating func step(
-        freeLLMSlots: Int, freeEvaluationSlots: Int, library: PromptLibrary
+        freeLLMSlots: Int, freeEvaluationSlots: Int, library base: PromptLibrary
     ) -> [EngineCommand] {
         guard !paused else { return [] }
+        let library = self.library(extending: base)
         var commands: [EngineCommand] = []
         var evaluationSlots = freeEvaluationSlots
         // Children wait for the seed's own evaluation: a seed that fails
@@ -135,9 +157,16 @@ public struct Engine: Codable, Sendable, Equatable {
         var llmSlots = freeLLMSlots
         switch config.mode {
         case .steady:
+            planRephrasings(round: generation, library: library)
             planSteadyState(llmSlots: llmSlots, evaluationSlots: evaluationSlots, library: library)
         case .generational:
             planGeneration(library: library)
+        }
+        // Rephrasings go first: they are few, and must not starve behind a
+        // pipeline that always has a child to breed.
+        while llmSlots > 0, let rephrasing = nextRephrasing() {
+            commands.append(.rephrase(rephrasing))
+            llmSlots -= 1
         }
         while llmSlots > 0, let request = nextRequest(library: library) {
             commands.append(.generate(request))
@@ -149,6 +178,9 @@ public struct Engine: Codable, Sendable, Equatable {
     /// Applies an LLM answer (or failure) to its child. Unknown or repeated
     /// request ids are ignored: results are idempotent.
     public mutating func receiveAnswer(requestID: Int, outcome: LLMOutcome) -> [EngineEvent] {
+        if let rephrasing = evolution.open.removeValue(forKey: requestID) {
+            return receiveRephrasing(rephrasing, outcome: outcome)
+        }
         guard let request = openRequests.removeValue(forKey: requestID) else { return [] }
         let child = request.child
         let variation = Individual.Variation(
@@ -181,6 +213,8 @@ public struct Engine: Codable, Sendable, Equatable {
         case .failure(let failure, _):
             consecutiveConfigurationFailures = 0
             return failBreeding(child, failure)
+        case .text:
+            return failBreeding(child, Failure(.invalidResult, "the LLM worker sent text where code was asked"))
         case .code(let source, _):
             consecutiveConfigurationFailures = 0
             let base = individuals[child].genome
@@ -192,6 +226,7 @@ public struct Engine: Codable, Sendable, Equatable {
                     .invalidResult, "the LLM worker's child differs from its parent outside segment \(request.prompt.segment)"))
             }
             individuals[child].genome = genome
+            templateUse[variation.templateID, default: TemplateUse()].children += 1
         }
         individuals[child].variations.append(variation)
         if request.prompt.variation == .crossover, rng.chance(config.variation.mutationProbability) {
@@ -218,6 +253,7 @@ public struct Engine: Codable, Sendable, Equatable {
             individuals[id].status = .failed(failure)
             events = [.evaluationFailed(id, failure)]
             events += noteEvaluationFailure(of: id, failure)
+            events += planRepair(of: id, after: failure)
         case .scored(let objectives, _):
             guard objectives.count == config.weights.count, objectives.allSatisfy(\.isFinite) else {
                 let failure = Failure(
@@ -228,6 +264,8 @@ public struct Engine: Codable, Sendable, Equatable {
                 break
             }
             leadingFailures = -1
+            countTemplateUse(ofScored: id, fitness: objectives)
+            if individuals[id].origin == .repair { repairs.scored += 1 }
             individuals[id].status = .evaluated(fitness: objectives)
             hallOfFame.offer(id: id, weighted: zip(objectives, config.weights).map { $0 * $1 })
             events = [.evaluated(id, fitness: objectives)]
@@ -237,6 +275,9 @@ public struct Engine: Codable, Sendable, Equatable {
         }
         if config.mode == .steady {
             generation = evaluationsCompleted / config.populationSize
+            if let limit = config.maxGenerations, generation >= limit, stopReason == nil {
+                events.append(stop("max_generations of \(limit) reached (\(evaluationsCompleted) evaluations, μ = \(config.populationSize))"))
+            }
         }
         if evaluationsCompleted >= config.evaluationBudget, stopReason == nil {
             events.append(stop("evaluation budget of \(config.evaluationBudget) reached"))
@@ -259,6 +300,9 @@ public struct Engine: Codable, Sendable, Equatable {
         next.elites = config.elites
         next.hallOfFameSize = config.hallOfFameSize
         next.evaluateSeed = config.evaluateSeed
+        // The personas decide which templates exist for the run: checked
+        // against the library when the run is created, never later.
+        next.variation.personas = config.variation.personas
         next.evaluationBudget = max(next.evaluationBudget, evaluationsCompleted)
         guard (try? next.validate()) != nil else { return }
         config = next
@@ -269,11 +313,17 @@ public struct Engine: Codable, Sendable, Equatable {
         stopReason == nil ? [stop(reason)] : []
     }
 
-    /// Creates work again: ends a pause and, while budget is left, clears a
-    /// stop (the failure counts start again).
+    /// Whether the run spent its evaluation budget or reached its generation
+    /// limit: it ended as configured, not because something went wrong.
+    public var reachedLimit: Bool {
+        evaluationsCompleted >= config.evaluationBudget || config.maxGenerations.map { generation >= $0 } ?? false
+    }
+
+    /// Creates work again: ends a pause and, while budget (and generations)
+    /// are left, clears a stop (the failure counts start again).
     public mutating func resume() -> [EngineEvent] {
         paused = false
-        guard let reason = stopReason, evaluationsCompleted < config.evaluationBudget else { return [.resumed(cleared: nil)] }
+        guard let reason = stopReason, !reachedLimit else { return [.resumed(cleared: nil)] }
         stopReason = nil
         consecutiveBreedingFailures = 0
         consecutiveConfigurationFailures = 0
@@ -350,7 +400,7 @@ public struct Engine: Codable, Sendable, Equatable {
             let prompt: VariationPrompt
             if followUp.variation == .repair {
                 prompt = Operators.repair(
-                    of: parent(followUp.child), segment: followUp.segment, seed: seed, failure: nil,
+                    of: parent(followUp.child), segment: followUp.segment, seed: seed, failure: followUp.failure,
                     library: library, config: config.variation, rng: &rng)
             } else {
                 prompt = mutationPrompt(for: followUp.child, library: library)
@@ -398,6 +448,7 @@ public struct Engine: Codable, Sendable, Equatable {
     mutating func stop(_ reason: String) -> EngineEvent {
         stopReason = reason
         let waiting = plannedPrompts.map(\.child) + followUps.map(\.child) + evaluationQueue
+        evolution.planned.removeAll()
         plannedPrompts.removeAll()
         followUps.removeAll()
         evaluationQueue.removeAll()

@@ -19,6 +19,10 @@ public struct EngineConfig: Codable, Sendable, Equatable {
     public var hallOfFameSize = 100
     /// Evaluations (trainings) after which the run stops.
     public var evaluationBudget = 200
+    /// The run stops once this many generations are complete (generational)
+    /// or this many times μ evaluations are done (steady); `nil`: no limit
+    /// but the budget. The reference runs 30 generations.
+    public var maxGenerations: Int?
     /// Steady state: offspring prepared beyond the free evaluation slots, so
     /// an evaluation slot that frees up does not wait for the LLM.
     public var lookahead = 2
@@ -43,6 +47,9 @@ public struct EngineConfig: Codable, Sendable, Equatable {
         ]
         for (key, value) in positive where value < 1 {
             throw ConfigError(key: key, message: "must be at least 1, got \(value)")
+        }
+        if let maxGenerations, maxGenerations < 1 {
+            throw ConfigError(key: "max_generations", message: "must be at least 1, got \(maxGenerations)")
         }
         for (key, value) in [("elites", elites), ("hall_of_fame_size", hallOfFameSize), ("lookahead", lookahead)]
         where value < 0 {

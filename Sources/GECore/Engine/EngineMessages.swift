@@ -11,6 +11,8 @@ public struct LLMRequest: Codable, Sendable, Equatable {
 public enum EngineCommand: Codable, Sendable, Equatable {
     /// Ask the LLM; answer with `Engine.receiveAnswer`.
     case generate(LLMRequest)
+    /// Ask the LLM to rephrase a template; answer (with text) by `Engine.receiveAnswer`.
+    case rephrase(RephraseRequest)
     /// Screen and train this variant; answer with `Engine.receiveEvaluation`.
     case evaluate(IndividualID, Genome)
 }
@@ -32,4 +34,28 @@ public enum EngineEvent: Codable, Sendable, Equatable {
     case llmUnavailable(IndividualID, reason: String)
     /// Work is created again; `cleared` is the stop reason taken away.
     case resumed(cleared: String?)
+    /// Prompt evolution made a template; it joins the pool.
+    case templateEvolved(PromptTemplate, generation: Int)
+    /// A rephrasing was not usable (no answer, or placeholders lost).
+    case templateRejected(templateID: String, reason: String)
+    /// A child that failed its evaluation gets a repair attempt: `repair`,
+    /// bred from it with its error shown to the LLM.
+    case repairPlanned(IndividualID, repair: IndividualID)
+}
+
+/// A request to the LLM to rephrase a mutation template (prompt evolution).
+public struct RephraseRequest: Codable, Sendable, Equatable {
+    /// Shares the id space of `LLMRequest`: answers are matched by it.
+    public let id: Int
+    /// The template rephrased; the evolved one keeps its kind, category and persona.
+    public let original: PromptTemplate
+    /// The full prompt text.
+    public let text: String
+    public let sampling: Sampling
+    /// The round (generation) that asked for it; the evolved template is born in it.
+    public let generation: Int
+
+    /// The id the evolved template gets: its parent's, with the request's
+    /// number, so ids stay unique and show the lineage.
+    public var evolvedID: String { "\(original.id).r\(id)" }
 }

@@ -20,6 +20,10 @@ extension Engine {
                 _ = stop("evaluation budget of \(config.evaluationBudget) committed")
                 return
             }
+            if let limit = config.maxGenerations, generation >= limit {
+                _ = stop("max_generations of \(limit) reached")
+                return
+            }
             if startGeneration(library: library) > 0 { return }
             emptyGenerations += 1
             if emptyGenerations >= config.maxConsecutiveBreedingFailures {
@@ -48,6 +52,7 @@ extension Engine {
             return 0
         }
         generation += 1
+        planRephrasings(round: generation, library: library)
         let fitness = fitness(of: population)
         generationElites = SPEA2.select(fitness, weights: config.weights, count: config.elites).map { population[$0] }
         archive = generationElites

@@ -6,7 +6,7 @@ extension Engine {
     /// seed), then offspring of the population, keeping as many children in
     /// the pipeline as there are free evaluation slots plus the lookahead.
     mutating func planSteadyState(llmSlots: Int, evaluationSlots: Int, library: PromptLibrary) {
-        var room = llmSlots - plannedPrompts.count - followUps.count
+        var room = llmSlots - plannedPrompts.count - followUps.count - evolution.planned.count
         while room > 0, initialCreated < config.initialPopulation, mayCreate {
             plan(Operators.mutation(of: parent(0), library: library, config: config.variation, rng: &rng), base: 0)
             initialCreated += 1
@@ -26,7 +26,7 @@ extension Engine {
                 room -= 1
                 continue
             }
-            room -= breedFromPopulation(maxChildren: min(room, config.evaluationBudget - committed), library: library)
+            room -= breedFromPopulation(budgetLeft: config.evaluationBudget - committed, library: library)
         }
     }
 
@@ -36,11 +36,15 @@ extension Engine {
     }
 
     /// Plans one or two children: crossover of two DCD-tournament winners with
-    /// probability p_cx (when two children fit), else a mutation of one winner.
-    /// Returns how many children were planned.
-    mutating func breedFromPopulation(maxChildren: Int, library: PromptLibrary) -> Int {
+    /// probability p_cx (when the budget has room for two children), else a
+    /// mutation of one winner. Returns how many children were planned.
+    ///
+    /// A crossover plans both prompts even with one LLM slot free: the second
+    /// waits for the next free slot, so the realised crossover rate is p_cx
+    /// whatever the slot count.
+    mutating func breedFromPopulation(budgetLeft: Int, library: PromptLibrary) -> Int {
         let fitness = fitness(of: population)
-        if population.count >= 2, maxChildren >= 2, rng.chance(config.variation.crossoverProbability) {
+        if population.count >= 2, budgetLeft >= 2, rng.chance(config.variation.crossoverProbability) {
             let pair = DCDTournament.select(fitness, weights: config.weights, count: 2, using: &rng)
                 .map { population[$0] }
             if let (first, second) = Operators.crossover(
@@ -60,16 +64,18 @@ extension Engine {
 
     /// Adds a newly evaluated individual; when the population exceeds μ, the
     /// member NSGA-II ranks last leaves (possibly the newcomer). The SPEA2
-    /// archive is then reselected from itself and the population.
+    /// archive is reselected first, from itself, the population and the
+    /// newcomer: a non-dominated newcomer that replacement drops on crowding
+    /// still reaches the archive.
     mutating func replaceIntoPopulation(_ id: IndividualID) -> [EngineEvent] {
         population.append(id)
+        updateArchive(from: archive + population)
         var removed: [IndividualID] = []
         if population.count > config.populationSize {
             let keep = Set(NSGA2.select(fitness(of: population), weights: config.weights, count: config.populationSize))
             removed = population.indices.filter { !keep.contains($0) }.map { population[$0] }
             population = population.indices.filter { keep.contains($0) }.map { population[$0] }
         }
-        updateArchive(from: archive + population)
         let added = removed.contains(id) ? [] : [id]
         let left = removed.filter { $0 != id }
         return added.isEmpty && left.isEmpty ? [] : [.populationChanged(added: added, removed: left)]

@@ -21,10 +21,12 @@ public enum Operators {
         of parent: Parent, library: PromptLibrary, config: VariationConfig, rng: inout SeededRandom
     ) -> VariationPrompt {
         let segment = parent.genome.mutableSegmentIndices.randomElement(using: &rng)!
-        let template = library.templates(of: .mutation).randomElement(using: &rng)!
+        // The daemon checks, when a run is created, that the personas leave a template.
+        let template = library.mutationTemplates(personas: config.personas).randomElement(using: &rng)!
         let code = parent.genome.code(ofSegment: segment)
         return prompt(
-            .mutation, parents: [parent.id], segment: segment, code: code, template: template, values: ["code": code],
+            .mutation, parents: [parent.id], base: parent.genome, segment: segment, code: code, template: template,
+            values: ["code": code],
             temperature: config.mutationTemperature, library: library, config: config, rng: &rng)
     }
 
@@ -53,7 +55,7 @@ public enum Operators {
             "code": code,
         ]
         return prompt(
-            .evolutionOfThought, parents: [target.id], segment: segment, code: code, template: template,
+            .evolutionOfThought, parents: [target.id], base: target.genome, segment: segment, code: code, template: template,
             values: values, temperature: config.mutationTemperature, elite: elite.id, library: library,
             config: config, rng: &rng)
     }
@@ -76,7 +78,7 @@ public enum Operators {
         func combine(_ base: Parent, _ other: Parent, rng: inout SeededRandom) -> VariationPrompt {
             let code = base.genome.code(ofSegment: segment)
             return prompt(
-                .crossover, parents: [base.id, other.id], segment: segment, code: code, template: template,
+                .crossover, parents: [base.id, other.id], base: base.genome, segment: segment, code: code, template: template,
                 values: ["code_a": code, "code_b": other.genome.code(ofSegment: segment)],
                 temperature: config.crossoverTemperature, library: library, config: config, rng: &rng)
         }
@@ -94,7 +96,7 @@ public enum Operators {
         let code = child.genome.code(ofSegment: segment)
         let seedCode = segment < seed.segments.count ? seed.code(ofSegment: segment) : ""
         return prompt(
-            .repair, parents: [child.id], segment: segment, code: code, template: template,
+            .repair, parents: [child.id], base: child.genome, segment: segment, code: code, template: template,
             values: ["code": code, "seed_code": seedCode, "failure": failure ?? ""],
             temperature: config.mutationTemperature, library: library, config: config, rng: &rng)
     }
@@ -124,7 +126,7 @@ public enum Operators {
         let rephrase = library.templates(of: .rephrase).randomElement(using: &rng)!
         return (
             library.prompt(rephrase, values: ["template": template.body]),
-            sampling(config.mutationTemperature, config: config, rng: &rng)
+            sampling(config.rephraseTemperature, config: config, rng: &rng)
         )
     }
 
@@ -139,17 +141,19 @@ public enum Operators {
             body: body, source: "evolved from \(original.id)", parentID: original.id)
     }
 
-    /// A prompt that asks for new code of `segment` (now `code`): the
-    /// template filled with `values`, sampling drawn from `temperature`.
+    /// A prompt that asks for new code of `segment` of `base` (now `code`):
+    /// the template filled with `values` after the read-only context (the
+    /// header and the segment's note), sampling drawn from `temperature`.
     static func prompt(
-        _ variation: VariationOperator, parents: [IndividualID], segment: Int, code: String,
+        _ variation: VariationOperator, parents: [IndividualID], base: Genome, segment: Int, code: String,
         template: PromptTemplate, values: [String: String], temperature: ClosedRange<Double>,
         elite: IndividualID? = nil, library: PromptLibrary, config: VariationConfig, rng: inout SeededRandom
     ) -> VariationPrompt {
         VariationPrompt(
             variation: variation, parents: parents, segment: segment,
             templateID: template.id, persona: template.persona, category: template.category,
-            text: library.prompt(template, values: values), sampling: sampling(temperature, config: config, rng: &rng),
+            text: library.prompt(template, values: values, context: PromptContext(rewriting: segment, of: base)),
+            sampling: sampling(temperature, config: config, rng: &rng),
             expectedNames: CodeExtractor.definedNames(in: code), elite: elite)
     }
 

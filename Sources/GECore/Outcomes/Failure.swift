@@ -48,8 +48,12 @@ public struct Failure: Codable, Sendable, Equatable, CustomStringConvertible {
     public init(_ kind: Kind, _ reason: String, excerpt: String? = nil) {
         self.kind = kind
         self.reason = reason
-        self.excerpt = excerpt.flatMap { $0.isEmpty ? nil : Self.excerpt(of: $0) }
+        self.excerpt = excerpt.flatMap { $0.isEmpty ? nil : Self.excerpt(of: $0, lines: Self.excerptLines) }
     }
+
+    /// The most lines an excerpt keeps: a Python exception and the 20 lines
+    /// before it, with room for a chained exception's last line.
+    public static let excerptLines = 24
 
     /// `kind: reason`, as logs and tables show it.
     public var description: String { "\(kind.rawValue): \(reason)" }

@@ -7,12 +7,14 @@
 /// `LLMCall` as evidence, never as a second way to make the child.
 public enum LLMOutcome: Codable, Sendable, Equatable {
     case code(source: String, call: LLMCall)
+    /// The answer to a request for text (a rephrased template), trimmed.
+    case text(String, call: LLMCall)
     case failure(Failure, call: LLMCall)
 
     /// The call's record, whatever the outcome.
     public var call: LLMCall {
         switch self {
-        case .code(_, let call), .failure(_, let call): call
+        case .code(_, let call), .text(_, let call), .failure(_, let call): call
         }
     }
 

@@ -12,6 +12,9 @@ public enum PromptKind: String, Codable, Sendable, CaseIterable {
     case rephrase
     /// The standing rules appended to every prompt that asks for code.
     case rules
+    /// What every prompt that asks for code shows read-only before its task:
+    /// the file's header (imports) and the note of the segment rewritten.
+    case context
 
     /// The placeholders a template of this kind uses: each must appear at
     /// least once, and no other may appear.
@@ -23,6 +26,7 @@ public enum PromptKind: String, Codable, Sendable, CaseIterable {
         case .repair: ["code", "seed_code", "failure"]
         case .rephrase: ["template"]
         case .rules: []
+        case .context: ["header", "notes"]
         }
     }
 
@@ -30,7 +34,7 @@ public enum PromptKind: String, Codable, Sendable, CaseIterable {
     public var producesCode: Bool {
         switch self {
         case .mutation, .evolutionOfThought, .crossover, .repair: true
-        case .rephrase, .rules: false
+        case .rephrase, .rules, .context: false
         }
     }
 }

@@ -3,10 +3,11 @@
 /// Built from template files (parsed by `PromptTemplate(parsing:source:)`) and,
 /// later in a run, from evolved templates. A library is usable only when it
 /// holds at least one template of every code-producing kind, one rephrase
-/// template and exactly one set of rules.
+/// template and exactly one set of rules; a context template is optional
+/// (libraries of runs created before it existed have none), at most one.
 public struct PromptLibrary: Sendable {
     /// All templates, in the order they were given.
-    public private(set) var templates: [PromptTemplate]
+    public internal(set) var templates: [PromptTemplate]
 
     public init(templates: [PromptTemplate]) throws(PromptError) {
         self.templates = []
@@ -30,10 +31,12 @@ public struct PromptLibrary: Sendable {
                 source: template.source, line: 1,
                 message: "template id '\(template.id)' is already used by \(existing.source); ids must be unique")
         }
-        if template.kind == .rules, let existing = templates.first(where: { $0.kind == .rules }) {
+        if template.kind == .rules || template.kind == .context,
+            let existing = templates.first(where: { $0.kind == template.kind })
+        {
             throw PromptError(
                 source: template.source, line: 1,
-                message: "a second rules template; the rules are already given by \(existing.source)")
+                message: "a second \(template.kind.rawValue) template; it is already given by \(existing.source)")
         }
         templates.append(template)
     }
@@ -41,6 +44,11 @@ public struct PromptLibrary: Sendable {
     /// The templates of one kind, in library order.
     public func templates(of kind: PromptKind) -> [PromptTemplate] {
         templates.filter { $0.kind == kind }
+    }
+
+    /// The mutation templates of these personas (`nil`: of every persona).
+    public func mutationTemplates(personas: [String]?) -> [PromptTemplate] {
+        templates(of: .mutation).filter { personas?.contains($0.persona) ?? true }
     }
 
     /// The template with this id.
@@ -53,10 +61,15 @@ public struct PromptLibrary: Sendable {
         templates.first { $0.kind == .rules }?.body ?? ""
     }
 
-    /// Renders a template and, for code-producing kinds, appends the rules.
-    public func prompt(_ template: PromptTemplate, values: [String: String]) -> String {
+    /// Renders a template; for code-producing kinds, the context (rendered
+    /// with `context`'s values) goes before it and the rules after it.
+    public func prompt(_ template: PromptTemplate, values: [String: String], context: PromptContext? = nil) -> String {
         let text = template.render(values)
-        return template.kind.producesCode ? text + "\n\n" + rules : text
+        guard template.kind.producesCode else { return text }
+        let shown = context.flatMap { context in
+            templates.first { $0.kind == .context }?.render(["header": context.header, "notes": context.notes])
+        }
+        return (shown.map { $0 + "\n\n" } ?? "") + text + "\n\n" + rules
     }
 
     private func checkComplete() throws(PromptError) {

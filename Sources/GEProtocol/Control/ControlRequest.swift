@@ -10,8 +10,11 @@ public enum ControlRequest: Codable, Sendable, Equatable {
     case workers
     /// The current population, `[IndividualReport]`.
     case population
-    /// The non-dominated evaluated individuals of the whole run, `[IndividualReport]`.
-    case front
+    /// The non-dominated evaluated individuals of the whole run, or of those
+    /// born up to `generation`, `[IndividualReport]`.
+    case front(generation: Int?)
+    /// Every prompt template with what it did, `[TemplateReport]`.
+    case templates
     /// Every individual of the run, `[IndividualReport]`.
     case individuals
     /// `IndividualDetail`.

@@ -57,12 +57,26 @@ public struct StatusReport: Codable, Sendable, Equatable {
     public var llmWaiting: String?
     /// Failed children by failure kind, over the whole run.
     public var failures: [String: Int]
+    /// Repair attempts after failed evaluations (p_repair).
+    public var repairs: RepairCounts
+    /// Templates made by prompt evolution so far.
+    public var evolvedTemplates: Int
+    /// The run's generation limit, if it has one.
+    public var maxGenerations: Int?
+    /// The preset the run was created from (`ged --preset`).
+    public var preset: String?
 
     public init(
         seed: String, mode: EngineConfig.Mode, state: State, stopReason: String?, paused: Bool, evaluations: Int, budget: Int,
         generation: Int, objectives: [Objective], best: [Best], hypervolume: Double?, workersBusy: Int, workersIdle: Int,
-        queuedLLM: Int, queuedGPU: Int, llmWaiting: String? = nil, failures: [String: Int] = [:]
+        queuedLLM: Int, queuedGPU: Int, llmWaiting: String? = nil, failures: [String: Int] = [:],
+        repairs: RepairCounts = RepairCounts(), evolvedTemplates: Int = 0, maxGenerations: Int? = nil,
+        preset: String? = nil
     ) {
+        self.preset = preset
+        self.repairs = repairs
+        self.evolvedTemplates = evolvedTemplates
+        self.maxGenerations = maxGenerations
         self.llmWaiting = llmWaiting
         self.failures = failures
         self.seed = seed

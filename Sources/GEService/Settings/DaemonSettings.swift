@@ -31,6 +31,8 @@ public struct DaemonSettings: Sendable, Equatable {
     public var snapshotEvery = 500
     /// `host:port` of the dashboard and `/metrics`; off when `nil`.
     public var httpListen: String?
+    /// The preset a new run is created from (`ged --preset`), recorded with it.
+    public var preset: String?
 
     public init() {}
 

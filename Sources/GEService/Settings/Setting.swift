@@ -108,6 +108,27 @@ public struct Setting: Sendable {
                      }, check: bounds.contains)
     }
 
+    static func optionalInt(
+        _ key: String, _ path: WritableKeyPath<DaemonSettings, Int?> & Sendable, _ bounds: ClosedRange<Int>,
+        _ scope: Scope, _ help: String
+    ) -> Setting {
+        value(key, path, scope, accepts: "an integer \(bounds.lowerBound)…\(bounds.upperBound)", help: help,
+              show: { $0.map(String.init) ?? "(not set)" }, read: { reader, table, name, prefix throws(ConfigError) -> Int?? in
+                  try reader.int(table, name, prefix: prefix).map { .some($0) }
+              }, check: { $0.map(bounds.contains) ?? true })
+    }
+
+    /// A list of names; `nil` (not set) means every one.
+    static func optionalNames(
+        _ key: String, _ path: WritableKeyPath<DaemonSettings, [String]?> & Sendable, _ scope: Scope, _ help: String
+    ) -> Setting {
+        value(key, path, scope, accepts: "a non-empty list of names", help: help,
+              show: { $0.map { "[" + $0.map(literal).joined(separator: ", ") + "]" } ?? "(all)" },
+              read: { reader, table, name, prefix throws(ConfigError) -> [String]?? in
+                  try reader.strings(table, name, prefix: prefix).map { .some($0) }
+              }, check: { $0.map { !$0.isEmpty && !$0.contains(where: \.isEmpty) } ?? true })
+    }
+
     static func bool(
         _ key: String, _ path: WritableKeyPath<DaemonSettings, Bool> & Sendable, _ scope: Scope, _ help: String
     ) -> Setting {

@@ -22,6 +22,8 @@ extension Setting {
         .bool("evolution.evaluate_seed", \.engine.evaluateSeed, .run,
               "Evaluate the unmodified seed first (its fitness is the baseline)."),
         .seed("evolution.rng_seed", \.rngSeed, .run, "Seed of the run's random number generator."),
+        .optionalInt("evolution.max_generations", \.engine.maxGenerations, 1...1_000_000, .live,
+                     "The run stops after this many generations (steady: this many times μ evaluations); unset: only the budget limits it. The reference runs 30."),
         .int("evolution.max_consecutive_breeding_failures", \.engine.maxConsecutiveBreedingFailures, 1...1_000_000, .live,
              "Children in a row that may fail before evaluation before the run stops instead of spinning."),
 
@@ -35,6 +37,14 @@ extension Setting {
              "How many of the best archive members Evolution of Thought learns from."),
         .double("variation.p_qc", \.engine.variation.repairProbability, 0...1, .live,
                 "Probability of a second LLM pass that repairs produced code."),
+        .double("variation.p_repair", \.engine.variation.failureRepairProbability, 0...1, .live,
+                "Probability that a child failing its screen or training with an error in its code gets one repair attempt that shows the LLM the error (0: the reference, which drops it)."),
+        .int("variation.rephrasings", \.engine.variation.rephrasings, 0...1000, .live,
+             "Prompt evolution: mutation templates the LLM rephrases after every generation (steady: every μ evaluations); 0 turns it off. The reference rephrases 5."),
+        .int("variation.max_evolved_templates", \.engine.variation.maxEvolvedTemplates, 0...1_000_000, .live,
+             "Prompt evolution stops once this many evolved templates exist."),
+        .doubleRange("variation.rephrase_temperature", \.engine.variation.rephraseTemperature, 0...2, .live,
+                     "Sampling temperature range for rephrasing templates."),
         .doubleRange("variation.mutation_temperature", \.engine.variation.mutationTemperature, 0...2, .live,
                      "Sampling temperature range for mutation, EoT and repair."),
         .doubleRange("variation.crossover_temperature", \.engine.variation.crossoverTemperature, 0...2, .live,
@@ -42,6 +52,9 @@ extension Setting {
         .double("variation.top_p", \.engine.variation.topP, 0...1, .live, "Nucleus sampling mass."),
         .intRange("variation.max_tokens", \.engine.variation.maxTokens, 1...1_000_000, .live,
                   "Range of the maximum number of new tokens per answer."),
+
+        .optionalNames("prompts.personas", \.engine.variation.personas, .run,
+                       "The personas whose mutation templates are used, e.g. [\"plain\"] for the ablation without character role-play; unset: all."),
 
         .string("bus.work", \.workEndpoint, .daemon, "The work endpoint workers connect to."),
         .string("bus.control", \.controlEndpoint, .daemon, "The control endpoint gectl talks to."),

@@ -18,6 +18,8 @@ struct RunRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableReco
     var rngSeed: Int64
     var seedGenome: String?
     var seedManifest: String?
+    /// The preset the run was created from (`ged --preset`), if any.
+    var preset: String?
     var state = State.running
     var stopReason: String?
     /// JSON arrays of individual ids.

@@ -2,7 +2,7 @@ import GECore
 import GRDB
 
 /// A prompt template of the run, as it was when the run was created (or
-/// when prompt evolution made it).
+/// when prompt evolution made it: then with the generation it was born in).
 struct TemplateRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
     static let databaseTableName = "template"
 
@@ -14,8 +14,11 @@ struct TemplateRecord: Codable, Sendable, Equatable, FetchableRecord, Persistabl
     var body: String
     var source: String
     var parentID: String?
+    /// The round prompt evolution made it in; `nil` for the run's own.
+    var generation: Int?
 
-    init(_ template: PromptTemplate) {
+    init(_ template: PromptTemplate, generation: Int? = nil) {
+        self.generation = generation
         id = template.id
         kind = template.kind.rawValue
         category = template.category

@@ -1,10 +1,12 @@
 """A stand-in for an OpenAI-compatible server, for the tests: it answers a chat completion
-with the first ```python block of the prompt, its `parameters = N` changed to a random value
-(a new variant of the tiny seed). With --status it refuses every request instead: 401, 404,
-or 400 with OpenAI's context_length_exceeded; or, with "nocode", answers without code; or, with
-"same", answers with the code unchanged.
+with the ```python block the prompt asks to rewrite (the first one after the read-only context),
+its `parameters = N` changed to a random value (a new variant of the tiny seed), and a request to
+rephrase a template with the template behind an opening sentence. With --status it refuses every
+request instead: 401, 404, or 400 with OpenAI's context_length_exceeded; or, with "nocode",
+answers without code; or, with "same", answers with the code unchanged. With --record FILE it
+appends every prompt it receives to FILE, one JSON string a line.
 
-    python3 fake_openai.py --port PORT [--status 401|404|context|nocode|same]
+    python3 fake_openai.py --port PORT [--status 401|404|context|nocode|same] [--record FILE]
 """
 import argparse
 import json
@@ -15,6 +17,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 parser = argparse.ArgumentParser()
 parser.add_argument("--port", type=int, required=True)
 parser.add_argument("--status", default="")
+parser.add_argument("--record")
 args = parser.parse_args()
 
 
@@ -44,8 +47,15 @@ class Handler(BaseHTTPRequestHandler):
         if args.status == "nocode":
             return self.reply(200, {"choices": [{"message": {"role": "assistant", "content": "I would make it deeper."}}]})
         prompt = request["messages"][-1]["content"]
-        block = re.search(r"```python\n(.*?)```", prompt, re.S)
-        code = block.group(1) if block else ""
+        if args.record:
+            with open(args.record, "a") as f:
+                f.write(json.dumps(prompt) + "\n")
+        if "\nInstruction:\n" in prompt:
+            template = prompt.split("\nInstruction:\n", 1)[1]
+            return self.reply(200, {"choices": [{"message": {"role": "assistant", "content": "In other words: " + template}}]})
+        blocks = re.findall(r"```python\n(.*?)```", prompt, re.S)
+        # The context's header block comes first when there is one.
+        code = (blocks[1] if prompt.startswith("Context") else blocks[0]) if blocks else ""
         if args.status != "same":
             code = re.sub(r"parameters = \d+", lambda _: f"parameters = {random.randint(1, 100000)}", code)
         self.reply(200, {"choices": [{"message": {"role": "assistant", "content": f"```python\n{code}```"}}],

@@ -26,6 +26,8 @@ if mode == "hang":
     with open("pids.txt", "w") as f:
         f.write(f"{os.getpid()} {os.getpgid(0)} {helper.pid}\n")
     time.sleep(300)
+if mode == "odd" and model.Net.parameters % 2:
+    raise ValueError(f"parameters must be even, got {model.Net.parameters}")
 if mode == "slow":
     time.sleep(1.5)
 if mode == "nan":
