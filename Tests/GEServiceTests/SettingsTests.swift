@@ -19,7 +19,9 @@ import Testing
         "bus.heartbeat_seconds": "2.5", "bus.max_attempts": "5", "bus.server_keys": "/etc/ged/server.key",
         "bus.authorized_keys": "/etc/ged/keys", "bus.operator_keys": "/etc/ged/operators", "bus.allow_plaintext": "true",
         "bus.llm_job_deadline_seconds": "600", "bus.max_workers_per_kind": "64", "bus.reclaim_seconds": "30",
-        "http.listen": "127.0.0.1:8080",
+        "http.listen": "127.0.0.1:8080", "evolution.max_generations": "30", "variation.p_repair": "0",
+        "variation.rephrasings": "0", "variation.max_evolved_templates": "10", "variation.rephrase_temperature": "[0.1, 0.2]",
+        "prompts.personas": "[\"plain\"]",
     ]
 
     @Test func everySettingIsReadFromTOMLAndShownAsItWasWritten() throws {

@@ -154,4 +154,8 @@ class ExquisiteNetV2(nn.Module):
 # get_optimizer(model) returns the optimizer train.py uses; train.py lowers its learning rate on plateaus.
 # -- NOTE --
 def get_optimizer(model):
-    return torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9, nesterov=True, weight_decay=1e-4)
+    # Weight decay on weights only: biases and normalization parameters are not decayed.
+    decay = [p for p in model.parameters() if p.ndim > 1]
+    no_decay = [p for p in model.parameters() if p.ndim <= 1]
+    groups = [{"params": decay, "weight_decay": 1e-4}, {"params": no_decay, "weight_decay": 0.0}]
+    return torch.optim.SGD(groups, lr=0.1, momentum=0.9, nesterov=True)

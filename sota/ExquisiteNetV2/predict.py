@@ -23,9 +23,10 @@ def main():
     parser.add_argument("--model", default="model.pt")
     parser.add_argument("--output", default="predictions.json")
     parser.add_argument("--batch", type=int, default=216)
-    parser.add_argument("--image-size", type=int, default=224)
+    parser.add_argument("--input-shape", default="3,224,224", help="one input as C,H,W (seed.toml input_shape)")
     parser.add_argument("--smoke", action="store_true")
     args = parser.parse_args()
+    args.image_size = int(args.input_shape.split(",")[-1])
     if args.smoke:
         args.device, args.batch, args.image_size = "cpu", 16, 32
         images, _ = train.synthetic(count=32, seed=1)
