@@ -55,6 +55,48 @@ import Testing
         #expect(targeted == Set(1..<10))
     }
 
+    /// Every code prompt shows the file's header and the rewritten segment's
+    /// note before the task, and the code to rewrite without the note.
+    @Test func everyCodePromptShowsTheHeaderAndTheNoteReadOnly() throws {
+        var rng = SeededRandom(seed: 9)
+        let header = seed.segments[0].trimmingCharacters(in: .newlines)
+        let elite = variant(seed, segment: 3, suffix: "ELITE_CHANGE")
+        let other = variant(seed, segment: 4, suffix: "OTHER")
+        let target = Operators.Parent(id: 1, genome: seed)
+        var prompts = [
+            Operators.mutation(of: target, library: library, config: VariationConfig(), rng: &rng),
+            Operators.repair(of: target, segment: 2, seed: seed, failure: "ValueError: x", library: library, config: VariationConfig(), rng: &rng),
+        ]
+        prompts.append(try #require(Operators.evolutionOfThought(
+            of: target, elites: [.init(id: 2, genome: elite)], seed: seed, library: library, config: VariationConfig(), rng: &rng)))
+        let (first, second) = try #require(Operators.crossover(
+            .init(id: 3, genome: elite), .init(id: 4, genome: other), library: library, config: VariationConfig(), rng: &rng))
+        prompts += [first, second]
+        for prompt in prompts {
+            let note = try #require(seed.note(ofSegment: prompt.segment))
+            #expect(prompt.text.hasPrefix("Context, for reading only"), "\(prompt.variation)")
+            #expect(prompt.text.contains("```python\n\(header)\n```"), "the header: \(prompt.text)")
+            #expect(prompt.text.contains(note.content), "the note of segment \(prompt.segment)")
+            #expect(prompt.text.components(separatedBy: NoteBlock.delimiter).count == 1, "a note's delimiters reached the prompt")
+            #expect(prompt.text.contains("one fenced ```python block"), "the rules ask for a fenced block")
+        }
+        // A segment without a note says so.
+        let bare = Genome(source: "import torch\n# --OPTION--\nclass A:\n    x = 1\n")
+        let plain = Operators.mutation(of: .init(id: 1, genome: bare), library: library, config: VariationConfig(), rng: &rng)
+        #expect(plain.text.contains("there is no note):\nnone"), "\(plain.text)")
+    }
+
+    @Test func thePersonasSettingLimitsTheMutationTemplates() {
+        var rng = SeededRandom(seed: 10)
+        var config = VariationConfig()
+        config.personas = ["plain"]
+        let personas = Set((0..<200).map { _ in
+            Operators.mutation(of: .init(id: 1, genome: seed), library: library, config: config, rng: &rng).persona
+        })
+        #expect(personas == ["plain"])
+        #expect(library.mutationTemplates(personas: ["plain"]).count == 6)
+    }
+
     @Test func evolutionOfThoughtNeedsAnEliteThatDiffersFromTheSeed() {
         var rng = SeededRandom(seed: 3)
         let same = seed.replacingSegment(2, with: seed.code(ofSegment: 2) + "\n# only a comment")
