@@ -133,6 +133,17 @@ public struct SeedManifest: Sendable, Equatable {
     /// Objective directions as weights (+1 maximize, −1 minimize).
     public var weights: [Double] { objectives.map { $0.maximize ? 1 : -1 } }
 
+    /// The values of the placeholders of the seed's commands, for a job
+    /// writing `output` on `device` for `epochs` epochs.
+    public func placeholderValues(output: String, device: String, epochs: Int) -> [String: String] {
+        [
+            "output": output, "device": device, "epochs": String(epochs),
+            "data": data.map { $0.hasPrefix("/") ? $0 : directory.path + "/" + $0 } ?? "",
+            "seed_dir": directory.path,
+            "input_shape": inputShape?.map(String.init).joined(separator: ",") ?? "",
+        ]
+    }
+
     /// The labels file of the grading step, absolute.
     public var labelsPath: String? {
         grading.map { $0.labels.hasPrefix("/") ? $0.labels : directory.appendingPathComponent($0.labels).path }

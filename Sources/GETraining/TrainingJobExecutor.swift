@@ -133,12 +133,7 @@ public final class TrainingJobExecutor: JobExecutor {
         ]
         if let grading = manifest.grading { phases.append((.grade, grading.command, grading.predictions)) }
         for (phase, command, output) in phases {
-            let values = [
-                "output": output, "device": settings.device, "epochs": String(spec.epochs ?? manifest.epochs),
-                "data": manifest.data.map { $0.hasPrefix("/") ? $0 : manifest.directory.path + "/" + $0 } ?? "",
-                "seed_dir": manifest.directory.path,
-                "input_shape": manifest.inputShape?.map(String.init).joined(separator: ",") ?? "",
-            ]
+            let values = manifest.placeholderValues(output: output, device: settings.device, epochs: spec.epochs ?? manifest.epochs)
             let line = CommandTemplate.render(command.template, values: values)
             let ending: ChildProcess.Ending
             do {

@@ -41,9 +41,8 @@ struct SeedCheckCommand: ParsableCommand {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("gectl-seed-check-\(getpid())").path
         let job = try JobDirectory.create(root: root, name: "screen", seed: manifest, source: genome.source)
         defer { job.remove(); try? FileManager.default.removeItem(atPath: root) }
-        let command = CommandTemplate.render(manifest.screen.template, values: [
-            "output": "ge-screen.json", "device": "cpu", "epochs": "1", "data": "", "seed_dir": manifest.directory.path,
-        ])
+        let command = CommandTemplate.render(
+            manifest.screen.template, values: manifest.placeholderValues(output: "ge-screen.json", device: "cpu", epochs: 1))
         // The operator's own check of a seed they trust: their environment, no sandbox.
         let policy = SandboxPolicy(environment: ProcessInfo.processInfo.environment, jobUser: nil)
         let child = try ChildProcess(

@@ -108,6 +108,33 @@ import Testing
         #expect(error?.description.contains(message) == true, "\(String(describing: error))")
     }
 
+    @Test func theInputShapeIsDeclaredOnceAndFillsEveryCommand() throws {
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let text = Self.valid
+            .replacingOccurrences(of: "required_symbols = [\"Net\"]", with: "required_symbols = [\"Net\"]\ninput_shape = [3, 224, 224]")
+            .replacingOccurrences(of: "screen.py --output", with: "screen.py --input 2,{input_shape} --output")
+        let manifest = try SeedManifest.load(directory: write(text))
+        #expect(manifest.inputShape == [3, 224, 224])
+        let values = manifest.placeholderValues(output: "out.json", device: "cuda:1", epochs: 7)
+        #expect(values["input_shape"] == "3,224,224" && values["epochs"] == "7" && values["data"] == "/data/cifar")
+    }
+
+    @Test(arguments: [
+        ("input_shape = [3, 0, 224]", "seed.input_shape: must be a list of positive integers"),
+        ("input_shape = \"3x224x224\"", "seed.input_shape: must be a list of positive integers"),
+        ("input_shape = []", "seed.input_shape: must be a list of positive integers"),
+        ("input_shape = [3, 99999999999]", "seed.input_shape: must be a list of positive integers"),
+        ("", "seed.input_shape: screen.command uses {input_shape}: declare it"),
+    ])
+    func aBadOrMissingInputShapeNamesTheKey(declaration: String, message: String) throws {
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let text = Self.valid
+            .replacingOccurrences(of: "required_symbols = [\"Net\"]", with: "required_symbols = [\"Net\"]\n" + declaration)
+            .replacingOccurrences(of: "screen.py --output", with: "screen.py --input 2,{input_shape} --output")
+        let error = #expect(throws: SeedManifestError.self) { try SeedManifest.load(directory: write(text)) }
+        #expect(error?.description.contains(message) == true, "\(String(describing: error))")
+    }
+
     @Test func gradedObjectivesNeedAGradingTable() throws {
         defer { try? FileManager.default.removeItem(at: directory) }
         let text = Self.graded.components(separatedBy: "[grading]").first!

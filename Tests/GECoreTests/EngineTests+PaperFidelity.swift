@@ -2,36 +2,17 @@ import Foundation
 @testable import GECore
 import Testing
 
-/// The behaviours that make the engine faithful to the GE reference (prompt
-/// evolution, operator rates, the elite archive, the generation limit) and
-/// the failure feedback it adds.
-@Suite struct PaperFidelityTests {
-    let fixture: TestSupport.SeedFixture
-    init() throws { fixture = try .init() }
-    var library: PromptLibrary { fixture.library }
-    var seed: Genome { fixture.seed }
-
-    func config(_ mode: EngineConfig.Mode = .steady, budget: Int = 80) -> EngineConfig {
-        var config = EngineConfig()
-        config.mode = mode
-        config.initialPopulation = 8
-        config.populationSize = 8
-        config.offspringPerGeneration = 8
-        config.elites = 6
-        config.evaluationBudget = budget
-        config.variation.rephrasings = 3
-        return config
-    }
-
-    func simulator(_ config: EngineConfig, rngSeed: UInt64 = 1, driverSeed: UInt64 = 2) throws -> EngineSimulator {
-        EngineSimulator(engine: try Engine(seed: seed, config: config, rngSeed: rngSeed), library: library, driverSeed: driverSeed)
-    }
-
+// The behaviours that make the engine faithful to the GE reference (prompt
+// evolution, operator rates, the elite archive, the generation limit) and
+// the failure feedback it adds.
+extension EngineTests {
     // MARK: Prompt evolution
 
     @Test(arguments: EngineConfig.Mode.allCases)
     func promptEvolutionRephrasesEveryRoundAndUsesTheEvolvedTemplates(mode: EngineConfig.Mode) throws {
-        var sim = try simulator(config(mode, budget: 120), rngSeed: 3, driverSeed: 4)
+        var settings = config(mode, budget: 120)
+        settings.variation.rephrasings = 3
+        var sim = try simulator(settings, rngSeed: 3, driverSeed: 4)
         let finished = sim.run()
         #expect(finished)
         let engine = sim.engine
@@ -86,7 +67,9 @@ import Testing
     }
 
     @Test func aHostileRephrasingIsRejectedNotTaken() throws {
-        var engine = try Engine(seed: seed, config: config(budget: 40), rngSeed: 1)
+        var settings = config(budget: 40)
+        settings.variation.rephrasings = 3
+        var engine = try Engine(seed: seed, config: settings, rngSeed: 1)
         engine.planRephrasings(round: 1, library: library)
         var requests: [RephraseRequest] = []
         while let request = engine.nextRephrasing() { requests.append(request) }
