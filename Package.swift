@@ -92,7 +92,7 @@ let package = Package(
         .executableTarget(
             name: "gebench",
             dependencies: [
-                "GECore", "GEBus", "GEService",
+                "GECore", "GEBus", "GEService", "GEStore", "GEProtocol",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -14,9 +14,22 @@ public final class Daemon {
     public final class Control: Sendable {
         let wakeup: WakeupPipe
         let stopping = Mutex<String?>(nil)
+        /// The longest reactor turn (the work between two polls) since it
+        /// was last taken: a long one stalls every worker and gectl.
+        let longestTurnNanoseconds = Atomic<Int>(0)
 
         init() throws {
             wakeup = try WakeupPipe()
+        }
+
+        /// The longest reactor turn since the last call, and starts afresh.
+        public func takeLongestTurn() -> Duration {
+            .nanoseconds(longestTurnNanoseconds.exchange(0, ordering: .relaxed))
+        }
+
+        func noteTurn(_ turn: Duration) {
+            let nanoseconds = Int(turn.components.seconds) * 1_000_000_000 + Int(turn.components.attoseconds / 1_000_000_000)
+            longestTurnNanoseconds.max(nanoseconds, ordering: .relaxed)
         }
 
         /// Makes `run()` commit what it has and return.
@@ -38,7 +51,8 @@ public final class Daemon {
     let notifier = SystemdNotifier()
     let log: @Sendable (String) -> Void
     var seq: Int
-    var inputsSinceSnapshot = 0
+    /// The input after which the newest snapshot was taken (0: none yet).
+    var snapshotSeq = 0
     /// Bus changes not yet written: leases handed out and worker sessions,
     /// committed together once per reactor turn.
     var pendingLeases: [String: String] = [:]
@@ -82,6 +96,7 @@ public final class Daemon {
             library = saved.library
             engine = saved.engine
             seq = saved.seq
+            snapshotSeq = saved.snapshotSeq
             settings.seedDirectory = saved.settings.seedDirectory
             settings.rngSeed = saved.settings.rngSeed
             settings.engine = saved.engine.config
@@ -212,6 +227,8 @@ public final class Daemon {
                 break
             }
             let (actions, readable) = try broker.poll(timeoutMilliseconds: 100, wakeup: control.wakeup, also: [controlSocket])
+            let turn = ContinuousClock.now
+            defer { control.noteTurn(ContinuousClock.now - turn) }
             for action in actions { try handle(action) }
             if readable[0] { try answerControl() }
             if !engine.paused { try schedule() }
@@ -222,7 +239,7 @@ public final class Daemon {
             if !engine.isFinished { announcedFinish = false }
             if engine.isFinished, !announcedFinish {
                 announcedFinish = true
-                try store.saveSnapshot(engine, seq: seq)
+                try saveSnapshot()
                 log("run finished: \(engine.stopReason ?? "done"); \(engine.evaluationsCompleted) evaluations, \(engine.population.count) in the population")
                 publish("finished", ["reason": engine.stopReason ?? "done"])
                 if exitWhenFinished { break }
@@ -231,25 +248,59 @@ public final class Daemon {
             feedDashboard()
         }
         try store.saveBusChanges(leases: pendingLeases, workers: pendingWorkers)
-        try store.saveSnapshot(engine, seq: seq)
+        try saveSnapshot()
         notifier.notify("STOPPING=1")
     }
 
     // MARK: Inputs
 
-    /// Applies an input: engine first (on a copy), then one commit of the
-    /// input and everything it changed, then the messages.
+    /// Applies an input: engine first, then one commit of the input and
+    /// everything it changed, then the messages.
     /// `finishedJob` records the job whose end this input is, and which
     /// worker it ran on.
+    ///
+    /// The engine changes in place: copying it would copy every individual
+    /// of the run on every input. A failed commit ends the daemon, and the
+    /// restart rebuilds the engine from the snapshot and the inputs recorded.
     func apply(_ input: EngineInput, finishedJob: JobRecord? = nil) throws {
         if case .answer(_, let outcome) = input { noteLLMAvailability(outcome) }
-        var next = engine
-        let (commands, events) = next.apply(input, library: library)
-        // A step that asked for nothing and changed nothing need not be
-        // recorded. Comparing whole engines is cheap here: unchanged arrays
-        // still share their storage.
-        if case .step = input, commands.isEmpty, next == engine { return }
-        var touched = Set<IndividualID>(engine.individuals.count..<next.individuals.count)
+        // What the input concerns, read before the engine takes it. What the
+        // worker reported beyond the outcome is kept with the individual, but
+        // only for a result the engine takes.
+        let known = engine.individuals.count
+        let mark = engine.stepMark
+        var touched = Set<IndividualID>()
+        var evidence: [IndividualID: StoreChange.Evidence] = [:]
+        var workers: [IndividualID: String] = [:]
+        switch input {
+        case .answer(let requestID, let outcome):
+            if let child = engine.openRequests[requestID]?.child {
+                touched.insert(child)
+                var code: String?
+                if case .code(let source, _) = outcome { code = source }
+                evidence[child] = StoreChange.Evidence(answer: outcome.call.answer, code: code)
+            }
+        case .evaluation(let id, let outcome):
+            if engine.individuals.indices.contains(id), engine.individuals[id].status == .evaluating {
+                touched.insert(id)
+                let run = outcome.run
+                evidence[id] = StoreChange.Evidence(
+                    metrics: run.metrics.isEmpty ? nil : run.metrics, logTail: run.logTail.isEmpty ? nil : run.logTail)
+                workers[id] = finishedJob?.worker
+            }
+        case .step, .configure, .pause, .resume, .stop:
+            break
+        }
+        let (commands, events) = engine.apply(input, library: library)
+        // The answer's code is stored as is only for a duplicate, the one
+        // child the engine takes and lets go of at once.
+        for (id, given) in evidence where given.code != nil {
+            if case .duplicate = engine.individuals[id].status { continue }
+            evidence[id]?.code = nil
+        }
+        // Most steps ask for nothing and change nothing: those are not recorded.
+        if case .step = input, commands.isEmpty, engine.stepMark == mark { return }
+        touched.formUnion(known..<engine.individuals.count)
         var jobs: [JobRecord] = finishedJob.map { [$0] } ?? []
         for command in commands {
             let individual: IndividualID? = switch command {
@@ -261,33 +312,10 @@ public final class Daemon {
             let job = DaemonJob(command)
             jobs.append(JobRecord(id: job.id, kind: job.record, individual: individual, state: .queued))
         }
-        // What the worker reported beyond the outcome is kept with the
-        // individual, but only for a result the engine took.
-        var evidence: [IndividualID: StoreChange.Evidence] = [:]
-        var workers: [IndividualID: String] = [:]
-        switch input {
-        case .answer(let requestID, let outcome):
-            if let child = engine.openRequests[requestID]?.child {
-                touched.insert(child)
-                evidence[child] = StoreChange.Evidence(answer: outcome.call.answer)
-            }
-        case .evaluation(let id, let outcome):
-            if engine.individuals.indices.contains(id), engine.individuals[id].status == .evaluating {
-                touched.insert(id)
-                let run = outcome.run
-                evidence[id] = StoreChange.Evidence(
-                    metrics: run.metrics.isEmpty ? nil : run.metrics, logTail: run.logTail.isEmpty ? nil : run.logTail)
-                workers[id] = finishedJob?.worker
-            }
-        case .stop:
-            touched.formUnion(next.individuals.indices.filter { next.individuals[$0].status != engine.individuals[$0].status })
-        case .step, .configure, .pause, .resume:
-            break
-        }
         for event in events { touched.formUnion(event.individuals) }
         seq += 1
         var change = StoreChange(
-            seq: seq, input: input, engine: next, individuals: touched.sorted().map { next.individuals[$0] },
+            seq: seq, input: input, engine: engine, individuals: touched.sorted().map { engine.individuals[$0] },
             jobs: jobs,
             workers: workers,
             events: events.map { (type: $0.name, body: $0.summary) }, evidence: evidence)
@@ -295,17 +323,28 @@ public final class Daemon {
             change.templates.append(EvolvedTemplate(template: template, generation: generation))
         }
         try store.record(change)
-        engine = next
         for command in commands { submit(command) }
         for event in events {
             publish(event.name, ["detail": event.summary])
             logIfNotable(event)
         }
-        inputsSinceSnapshot += 1
-        if inputsSinceSnapshot >= settings.snapshotEvery {
-            try store.saveSnapshot(engine, seq: seq)
-            inputsSinceSnapshot = 0
-        }
+        if seq - snapshotSeq >= snapshotInterval { try saveSnapshot() }
+    }
+
+    /// Inputs between snapshots: `snapshotEvery`, or a quarter of the run's
+    /// individuals once that is more. A snapshot costs in proportion to the
+    /// run, so spacing them in proportion keeps their cost per input flat
+    /// while a restart replays at most that many inputs.
+    var snapshotInterval: Int {
+        max(settings.snapshotEvery, engine.individuals.count / 4)
+    }
+
+    /// Stores the engine unless the newest snapshot already holds this state
+    /// (a finished run restarted, a stop right after a snapshot).
+    func saveSnapshot() throws {
+        guard seq > snapshotSeq else { return }
+        try store.saveSnapshot(engine, seq: seq)
+        snapshotSeq = seq
     }
 
     /// Logs stops, resumes and failed children; failures at most one line a
@@ -376,7 +415,7 @@ public final class Daemon {
         case .generate(let request):
             Self.encode(LLMJobSpec(
                 prompt: request.prompt.text, sampling: request.prompt.sampling,
-                baseSource: engine.individuals[request.child].genome.source, marker: manifest.marker,
+                baseSource: engine.genome(of: request.child).source, marker: manifest.marker,
                 segment: request.prompt.segment, expectedNames: request.prompt.expectedNames))
         case .rephrase(let request):
             Self.encode(LLMJobSpec(textPrompt: request.text, subject: request.original.body, sampling: request.sampling))
@@ -410,7 +449,7 @@ public final class Daemon {
             submit(.rephrase(request), lease: leases[DaemonJob.generate(requestID: request.id).id])
         }
         for individual in engine.individuals where individual.status == .evaluating {
-            submit(.evaluate(individual.id, individual.genome), lease: leases[DaemonJob.evaluate(individual.id).id])
+            submit(.evaluate(individual.id, engine.genome(of: individual.id)), lease: leases[DaemonJob.evaluate(individual.id).id])
         }
     }
 
@@ -545,7 +584,8 @@ extension EngineEvent {
         case .evaluated(let id, let fitness): "#\(id) scored \(fitness)"
         case .evaluationFailed(let id, let failure): "#\(id) failed: \(failure)"
         case .populationChanged(let added, let removed): "population +\(added) -\(removed)"
-        case .stopped(let reason): "stopped: \(reason)"
+        case .stopped(let reason, let cancelled):
+            "stopped: \(reason)" + (cancelled.isEmpty ? "" : " (\(cancelled.count) waiting children cancelled)")
         case .llmUnavailable(let id, let reason): "#\(id) waits: the LLM is unavailable (\(reason))"
         case .resumed(let cleared): cleared.map { "resumed; cleared the stop: \($0)" } ?? "resumed"
         case .templateEvolved(let template, let generation):
@@ -563,7 +603,8 @@ extension EngineEvent {
             [id]
         case .populationChanged(let added, let removed): added + removed
         case .repairPlanned(let id, let repair): [id, repair]
-        case .stopped, .resumed, .templateEvolved, .templateRejected: []
+        case .stopped(_, let cancelled): cancelled
+        case .resumed, .templateEvolved, .templateRejected: []
         }
     }
 }

@@ -68,8 +68,8 @@ extension Daemon {
     }
 
     /// The run's status with what only the live daemon knows: workers,
-    /// queues, an LLM outage.
-    func status() -> StatusReport {
+    /// queues, an LLM outage: what `gectl status` shows.
+    public func status() -> StatusReport {
         reports.status(live: live)
     }
 

@@ -136,15 +136,22 @@ public struct RunReports: Sendable {
 
     func detail(_ id: IndividualID) -> IndividualDetail {
         let individual = engine.individuals[id]
-        let parent = individual.parents.first.map { engine.individuals[$0].genome.source } ?? ""
         let row = try? store?.individual(id)
+        let code = individual.genome?.source ?? row?.code ?? ""
+        let parent = individual.parents.first.map(source(of:)) ?? ""
         return IndividualDetail(
-            report: report(id), code: individual.genome.source,
-            diff: parent.isEmpty ? "" : LineDiff.unified(from: parent, to: individual.genome.source),
+            report: report(id), code: code,
+            diff: parent.isEmpty ? "" : LineDiff.unified(from: parent, to: code),
             variations: individual.variations.map { step in
                 "\(step.variation.rawValue) of segment \(step.segment) with \(step.templateID) (persona \(step.persona), temperature \(String(format: "%.2f", step.temperature)))"
                     + (step.elite.map { ", learning from #\($0)" } ?? "")
             }, objectives: objectives, answer: row?.answer, logTail: row?.logTail)
+    }
+
+    /// An individual's file: from the engine while it keeps the genome, else
+    /// from the store.
+    func source(of id: IndividualID) -> String {
+        engine.individuals[id].genome?.source ?? (try? store?.individual(id))?.code ?? ""
     }
 
     /// The run's objectives, as reports show them.

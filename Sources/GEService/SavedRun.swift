@@ -13,6 +13,8 @@ struct SavedRun {
     let engine: Engine
     /// The last input's sequence number.
     let seq: Int
+    /// The input the snapshot was taken after (0: none).
+    let snapshotSeq: Int
     /// Inputs replayed after the snapshot.
     let replayed: Int
 
@@ -28,7 +30,8 @@ struct SavedRun {
         for (_, input) in recovery.inputs { _ = engine.apply(input, library: library) }
         return SavedRun(
             settings: saved, manifest: manifest, library: library, engine: engine,
-            seq: recovery.inputs.last?.seq ?? recovery.snapshot?.seq ?? 0, replayed: recovery.inputs.count)
+            seq: recovery.inputs.last?.seq ?? recovery.snapshot?.seq ?? 0, snapshotSeq: recovery.snapshot?.seq ?? 0,
+            replayed: recovery.inputs.count)
     }
 
     /// The manifest a run was created with; for runs from before manifests

@@ -124,14 +124,26 @@ public final class RunStore: Sendable {
             }
             for individual in change.individuals {
                 let evidence = change.evidence[individual.id]
-                let row = IndividualRow(individual, worker: change.workers[individual.id], evidence: evidence, now: now)
-                // Evidence arrives once, with the result; later changes to the
-                // individual (it joins or leaves the population) keep it.
-                if evidence == nil, change.workers[individual.id] == nil, try row.exists(db) {
-                    try row.update(db, columns: IndividualRow.columnsWithoutEvidence)
-                } else {
-                    try row.save(db)
+                let worker = change.workers[individual.id]
+                let row = IndividualRow(individual, worker: worker, evidence: evidence, now: now)
+                guard try row.exists(db) else {
+                    try row.insert(db)
+                    continue
                 }
+                // Evidence arrives in parts (the answer, then the result) and is
+                // kept by later changes (it joins or leaves the population).
+                // Code is written while it can change, and never from a
+                // released genome.
+                var columns = IndividualRow.stateColumns
+                let codeMayChange = individual.status == .breeding || individual.status == .awaitingEvaluation
+                if individual.genome != nil ? codeMayChange : evidence?.code != nil {
+                    columns += IndividualRow.codeColumns
+                }
+                if worker != nil { columns.append("worker") }
+                if evidence?.metrics != nil { columns.append("metrics") }
+                if evidence?.logTail != nil { columns.append("logTail") }
+                if evidence?.answer != nil { columns.append("answer") }
+                try row.update(db, columns: columns)
             }
             for var job in change.jobs {
                 job.updatedAt = now
@@ -172,6 +184,25 @@ public final class RunStore: Sendable {
             try snapshot.save(db)
             try SnapshotRecord.filter(Column("seq") < seq).deleteAll(db)
         }
+    }
+
+    /// Evaluations completed, as last committed (0 before the run is created).
+    public func evaluationsCompleted() throws -> Int {
+        try pool.read { db in try RunRecord.fetchOne(db)?.evaluations ?? 0 }
+    }
+
+    /// The size of the newest snapshot in bytes (0: none yet).
+    public func newestSnapshotBytes() throws -> Int {
+        try pool.read { db in
+            try Int.fetchOne(db, sql: "SELECT length(engine) FROM snapshot ORDER BY seq DESC LIMIT 1") ?? 0
+        }
+    }
+
+    /// Copies the database to `path` as a crash at this instant would leave
+    /// it: every committed input, nothing half-written.
+    public func copy(to path: String) throws {
+        let target = try DatabaseQueue(path: path)
+        try pool.backup(to: target)
     }
 
     /// Every input of the run, in order.
@@ -286,11 +317,16 @@ public struct StoreChange: Sendable {
         public var metrics: [String: Double]?
         public var logTail: String?
         public var answer: String?
+        /// The child's whole file as the LLM worker made it: stored for a
+        /// child the engine let go of at once (a duplicate), whose genome the
+        /// change no longer holds.
+        public var code: String?
 
-        public init(metrics: [String: Double]? = nil, logTail: String? = nil, answer: String? = nil) {
+        public init(metrics: [String: Double]? = nil, logTail: String? = nil, answer: String? = nil, code: String? = nil) {
             self.metrics = metrics
             self.logTail = logTail
             self.answer = answer
+            self.code = code
         }
     }
 

@@ -83,7 +83,7 @@ struct UtilizationCommand: ParsableCommand {
             now = event.time
             switch event.kind {
             case .answer(let request):
-                let base = engine.individuals[request.child].genome
+                let base = engine.genome(of: request.child)
                 let code = base.code(ofSegment: request.prompt.segment) + "\nTUNED_\(request.id) = 1"
                 let child = base.replacingSegment(request.prompt.segment, with: code)
                 _ = engine.receiveAnswer(requestID: request.id, outcome: .code(source: child.source, call: .none))
@@ -92,7 +92,7 @@ struct UtilizationCommand: ParsableCommand {
                 _ = engine.receiveAnswer(requestID: request.id, outcome: .text(answer, call: .none))
             case .evaluated(let id, let worker):
                 idle.append(worker)
-                let hash = UInt64(engine.individuals[id].genome.fingerprint, radix: 16)!
+                let hash = UInt64(engine.genome(of: id).fingerprint, radix: 16)!
                 _ = engine.receiveEvaluation(of: id, outcome: .scored(objectives: [Double(hash % 1000) / 1000, Double(hash >> 54)], run: .none))
             }
         }

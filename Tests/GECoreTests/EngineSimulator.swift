@@ -29,6 +29,18 @@ struct EngineSimulator {
     /// Every request with the number of successful evaluations before it.
     private(set) var requests: [(request: LLMRequest, successesBefore: Int, archiveWasEmpty: Bool, populationSize: Int)] = []
     private(set) var evaluationsDispatched: [IndividualID] = []
+    /// The fingerprints of the genomes sent for evaluation, in order.
+    private(set) var fingerprintsDispatched: [String] = []
+    /// Steps that changed the engine without commands, and how many of them
+    /// left its `stepMark` unchanged (which the daemon would not record).
+    private(set) var silentChanges = 0
+    private(set) var unmarkedChanges = 0
+    /// Times the kept pipeline counts differed from a count of the individuals.
+    private(set) var miscountedPipelines = 0
+    /// Individuals seen without a genome while a decision may need it.
+    private(set) var missingGenomes = 0
+    /// Individuals seen with a genome no decision can need any more.
+    private(set) var keptGenomes = 0
     /// Called after every evaluation result.
     var onEvaluation: (Engine, IndividualID) -> Void = { _, _ in }
 
@@ -48,15 +60,39 @@ struct EngineSimulator {
         return false
     }
 
+    /// The share of turns that first step the engine with no free slot, as
+    /// the daemon does on every reactor turn.
+    var idleStepRate = 0.0
+
     mutating func stepEngine() {
-        let input = Input.step(
-            freeLLMSlots: llmSlots - openLLM.count, freeEvaluationSlots: evaluationSlots - openEvaluations.count)
+        if idleStepRate > 0, rng.chance(idleStepRate) { step(.step(freeLLMSlots: 0, freeEvaluationSlots: 0)) }
+        step(.step(freeLLMSlots: llmSlots - openLLM.count, freeEvaluationSlots: evaluationSlots - openEvaluations.count))
+    }
+
+    private mutating func step(_ input: Input) {
         inputs.append(input)
         guard case .step(let llm, let evaluation) = input else { return }
         let successes = engine.individuals.count { $0.fitness != nil }
         let archiveWasEmpty = engine.archive.isEmpty
         let populationSize = engine.population.count
-        for command in engine.step(freeLLMSlots: llm, freeEvaluationSlots: evaluation, library: library) {
+        let before = engine, mark = engine.stepMark
+        let commands = engine.step(freeLLMSlots: llm, freeEvaluationSlots: evaluation, library: library)
+        if commands.isEmpty, engine != before {
+            silentChanges += 1
+            if engine.stepMark == mark { unmarkedChanges += 1 }
+        }
+        if engine.pipeline != PipelineCounts(counting: engine.individuals) { miscountedPipelines += 1 }
+        let kept = engine.possibleParents
+        for individual in engine.individuals {
+            let needed = switch individual.status {
+            case .breeding, .awaitingEvaluation, .evaluating: true
+            case .evaluated: kept.contains(individual.id)
+            case .failed, .duplicate: individual.id == 0
+            }
+            if needed, individual.genome == nil { missingGenomes += 1 }
+            if !needed, individual.genome != nil { keptGenomes += 1 }
+        }
+        for command in commands {
             switch command {
             case .generate(let request):
                 openLLM.append(request)
@@ -64,9 +100,10 @@ struct EngineSimulator {
             case .rephrase(let request):
                 openRephrasings.append(request)
                 rephrasings.append((request, engine.evaluationsCompleted))
-            case .evaluate(let id, _):
+            case .evaluate(let id, let genome):
                 openEvaluations.append(id)
                 evaluationsDispatched.append(id)
+                fingerprintsDispatched.append(genome.fingerprint)
             }
         }
     }
@@ -93,7 +130,7 @@ struct EngineSimulator {
             _ = engine.receiveAnswer(requestID: request.id, outcome: outcome)
         } else {
             let id = openEvaluations.remove(at: pick - openLLM.count)
-            let outcome = evaluate(engine.individuals[id].genome)
+            let outcome = evaluate(engine.genome(of: id))
             inputs.append(.evaluation(id, outcome))
             _ = engine.receiveEvaluation(of: id, outcome: outcome)
             onEvaluation(engine, id)
@@ -108,7 +145,7 @@ struct EngineSimulator {
         if rng.chance(llmFailureRate) {
             return .failure(Failure(.noCode, "the answer has no code block"), call: .none)
         }
-        let base = engine.individuals[request.child].genome
+        let base = engine.genome(of: request.child)
         var code = base.code(ofSegment: request.prompt.segment)
         if !rng.chance(unchangedAnswerRate) {
             code += "\nTUNED_\(request.id) = \(Int.random(in: 0..<1000, using: &rng))"

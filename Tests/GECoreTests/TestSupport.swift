@@ -68,7 +68,7 @@ enum TestSupport {
 /// the child made by `Operators.child`, or `no_code`.
 func workerOutcome(for request: LLMRequest, answer: String, in engine: Engine) -> LLMOutcome {
     let call = LLMCall(requests: 1, seconds: 0, answer: answer)
-    let base = engine.individuals[request.child].genome
+    let base = engine.genome(of: request.child)
     switch Operators.child(
         of: base, segment: request.prompt.segment, answer: answer, expectedNames: request.prompt.expectedNames)
     {

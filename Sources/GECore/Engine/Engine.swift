@@ -55,6 +55,10 @@ public struct Engine: Codable, Sendable, Equatable {
     var promptEvolution: PromptEvolution?
     var templateUseCounts: [String: TemplateUse]?
     var repairCounts: RepairCounts?
+    var pipelineCounts: PipelineCounts?
+
+    /// The unfinished individuals by status (counted once for an older snapshot).
+    var pipeline: PipelineCounts { pipelineCounts ?? PipelineCounts(counting: individuals) }
 
     /// Prompt evolution's templates and requests.
     public internal(set) var evolution: PromptEvolution {
@@ -105,6 +109,7 @@ public struct Engine: Codable, Sendable, Equatable {
                 ? .awaitingEvaluation : .failed(Failure(.skipped, "the seed is not evaluated (evaluate_seed = false)")),
             bornAfterEvaluations: 0, generation: 0)
         self.individuals = [seedIndividual]
+        self.pipelineCounts = PipelineCounts(counting: individuals)
         fingerprints[seed.fingerprint] = 0
         if config.evaluateSeed {
             evaluationQueue.append(0)
@@ -116,20 +121,18 @@ public struct Engine: Codable, Sendable, Equatable {
     public var llmRequestsSent: Int { nextRequestID - 1 }
 
     /// The seed genome.
-    public var seed: Genome { individuals[0].genome }
+    public var seed: Genome { genome(of: 0) }
 
     /// Whether the run is over: the budget is spent (or the engine stopped)
     /// and nothing is in flight.
     public var isFinished: Bool {
         (stopReason != nil || evaluationsCompleted >= config.evaluationBudget)
-            && openRequests.isEmpty && evolution.open.isEmpty && !individuals.contains { $0.status == .evaluating }
+            && openRequests.isEmpty && evolution.open.isEmpty && pipeline.evaluating == 0
     }
 
     /// Individuals queued for, or under, evaluation or still being bred.
     var committed: Int {
-        evaluationsCompleted + individuals.count(where: {
-            $0.status == .breeding || $0.status == .awaitingEvaluation || $0.status == .evaluating
-        })
+        evaluationsCompleted + pipeline.unfinished
     }
 
     /// Whether new children may still be created.
@@ -150,8 +153,8 @@ public struct Engine: Codable, Sendable, Equatable {
         let seedPending = individuals[0].status == .awaitingEvaluation || individuals[0].status == .evaluating
         while evaluationSlots > 0, let next = evaluationQueue.first, !seedPending || next == 0 {
             let id = evaluationQueue.removeFirst()
-            individuals[id].status = .evaluating
-            commands.append(.evaluate(id, individuals[id].genome))
+            setStatus(of: id, .evaluating)
+            commands.append(.evaluate(id, genome(of: id)))
             evaluationSlots -= 1
         }
         var llmSlots = freeLLMSlots
@@ -160,7 +163,7 @@ public struct Engine: Codable, Sendable, Equatable {
             planRephrasings(round: generation, library: library)
             planSteadyState(llmSlots: llmSlots, evaluationSlots: evaluationSlots, library: library)
         case .generational:
-            planGeneration(library: library)
+            releasingGenomes { $0.planGeneration(library: library) }
         }
         // Rephrasings go first: they are few, and must not starve behind a
         // pipeline that always has a child to breed.
@@ -217,7 +220,7 @@ public struct Engine: Codable, Sendable, Equatable {
             return failBreeding(child, Failure(.invalidResult, "the LLM worker sent text where code was asked"))
         case .code(let source, _):
             consecutiveConfigurationFailures = 0
-            let base = individuals[child].genome
+            let base = genome(of: child)
             let genome = Genome(source: source, marker: base.marker)
             // The worker made the child; a buggy or hostile one must not slip
             // in changes outside the segment it was asked to rewrite.
@@ -246,11 +249,15 @@ public struct Engine: Codable, Sendable, Equatable {
         of id: IndividualID, outcome: EvaluationOutcome
     ) -> [EngineEvent] {
         guard individuals.indices.contains(id), individuals[id].status == .evaluating else { return [] }
+        return releasingGenomes(finished: [id]) { $0.applyEvaluation(of: id, outcome: outcome) }
+    }
+
+    private mutating func applyEvaluation(of id: IndividualID, outcome: EvaluationOutcome) -> [EngineEvent] {
         evaluationsCompleted += 1
         var events: [EngineEvent]
         switch outcome {
         case .failure(let failure, _):
-            individuals[id].status = .failed(failure)
+            setStatus(of: id, .failed(failure))
             events = [.evaluationFailed(id, failure)]
             events += noteEvaluationFailure(of: id, failure)
             events += planRepair(of: id, after: failure)
@@ -258,7 +265,7 @@ public struct Engine: Codable, Sendable, Equatable {
             guard objectives.count == config.weights.count, objectives.allSatisfy(\.isFinite) else {
                 let failure = Failure(
                     .invalidResult, "result has objectives \(objectives), expected \(config.weights.count) finite values")
-                individuals[id].status = .failed(failure)
+                setStatus(of: id, .failed(failure))
                 events = [.evaluationFailed(id, failure)]
                 events += noteEvaluationFailure(of: id, failure)
                 break
@@ -266,7 +273,7 @@ public struct Engine: Codable, Sendable, Equatable {
             leadingFailures = -1
             countTemplateUse(ofScored: id, fitness: objectives)
             if individuals[id].origin == .repair { repairs.scored += 1 }
-            individuals[id].status = .evaluated(fitness: objectives)
+            setStatus(of: id, .evaluated(fitness: objectives))
             hallOfFame.offer(id: id, weighted: zip(objectives, config.weights).map { $0 * $1 })
             events = [.evaluated(id, fitness: objectives)]
             if config.mode == .steady {
@@ -362,16 +369,16 @@ public struct Engine: Codable, Sendable, Equatable {
     }
 
     func parent(_ id: IndividualID) -> Operators.Parent {
-        Operators.Parent(id: id, genome: individuals[id].genome)
+        Operators.Parent(id: id, genome: genome(of: id))
     }
 
     /// Creates a child in breeding state from `base`, and plans its prompt.
     mutating func plan(_ prompt: VariationPrompt, base: IndividualID) {
         let child = Individual(
-            id: individuals.count, genome: individuals[base].genome, parents: prompt.parents,
+            id: individuals.count, genome: genome(of: base), parents: prompt.parents,
             variations: [], status: .breeding, bornAfterEvaluations: evaluationsCompleted,
             generation: generation)
-        individuals.append(child)
+        add(child)
         plannedPrompts.append(PlannedPrompt(child: child.id, prompt: prompt))
     }
 
@@ -421,20 +428,39 @@ public struct Engine: Codable, Sendable, Equatable {
         if let stopReason {
             return cancel(child, because: stopReason)
         }
-        let fingerprint = individuals[child].genome.fingerprint
+        let fingerprint = genome(of: child).fingerprint
         if let original = fingerprints[fingerprint] {
-            individuals[child].status = .duplicate(of: original)
+            setStatus(of: child, .duplicate(of: original))
+            releaseGenomes(of: [child], keeping: [])
             return countBreedingFailure() + [.childDuplicate(child, of: original)]
         }
         fingerprints[fingerprint] = child
         consecutiveBreedingFailures = 0
-        individuals[child].status = .awaitingEvaluation
+        setStatus(of: child, .awaitingEvaluation)
         evaluationQueue.append(child)
         return [.childReady(child)]
     }
 
+    /// Adds a new individual, keeping the pipeline counts.
+    mutating func add(_ individual: Individual) {
+        var counts = pipeline
+        counts.move(from: nil, to: individual.status)
+        pipelineCounts = counts
+        individuals.append(individual)
+    }
+
+    /// Changes an individual's status, keeping the pipeline counts: every
+    /// status change goes through here.
+    mutating func setStatus(of id: IndividualID, _ status: Individual.Status) {
+        var counts = pipeline
+        counts.move(from: individuals[id].status, to: status)
+        pipelineCounts = counts
+        individuals[id].status = status
+    }
+
     mutating func failBreeding(_ child: IndividualID, _ failure: Failure) -> [EngineEvent] {
-        individuals[child].status = .failed(failure)
+        setStatus(of: child, .failed(failure))
+        releaseGenomes(of: [child], keeping: [])
         return countBreedingFailure() + [.childFailed(child, failure)]
     }
 
@@ -453,13 +479,14 @@ public struct Engine: Codable, Sendable, Equatable {
         followUps.removeAll()
         evaluationQueue.removeAll()
         for child in waiting { _ = cancel(child, because: reason) }
-        return .stopped(reason: reason)
+        return .stopped(reason: reason, cancelled: waiting)
     }
 
     /// Gives up a child that was not evaluated because the run stopped.
     mutating func cancel(_ child: IndividualID, because reason: String) -> [EngineEvent] {
         let failure = Failure(.cancelled, "the run stopped: \(reason)")
-        individuals[child].status = .failed(failure)
+        setStatus(of: child, .failed(failure))
+        releaseGenomes(of: [child], keeping: [])
         return [.childFailed(child, failure)]
     }
 }

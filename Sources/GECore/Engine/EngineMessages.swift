@@ -28,8 +28,9 @@ public enum EngineEvent: Codable, Sendable, Equatable {
     case evaluationFailed(IndividualID, Failure)
     /// The population changed: who joined, who left.
     case populationChanged(added: [IndividualID], removed: [IndividualID])
-    /// The engine stopped creating work for this reason.
-    case stopped(reason: String)
+    /// The engine stopped creating work for this reason; the children
+    /// waiting for a prompt or an evaluation were cancelled.
+    case stopped(reason: String, cancelled: [IndividualID])
     /// The LLM could not be reached for this child; its prompt waits.
     case llmUnavailable(IndividualID, reason: String)
     /// Work is created again; `cleared` is the stop reason taken away.

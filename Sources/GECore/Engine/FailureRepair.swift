@@ -27,8 +27,8 @@ extension Engine {
             mayCreate, rng.chance(config.variation.failureRepairProbability)
         else { return [] }
         let repair = individuals.count
-        individuals.append(Individual(
-            id: repair, genome: individuals[id].genome, parents: [id], variations: [], status: .breeding,
+        add(Individual(
+            id: repair, genome: genome(of: id), parents: [id], variations: [], status: .breeding,
             bornAfterEvaluations: evaluationsCompleted, generation: generation))
         followUps.append(FollowUp(child: repair, variation: .repair, segment: segment, failure: failure.feedback))
         if config.mode == .generational { generationMembers.append(repair) }

@@ -35,7 +35,7 @@ extension Engine {
     /// Nothing of the current generation is still being bred or evaluated.
     var generationIsDone: Bool {
         plannedPrompts.isEmpty && followUps.isEmpty && openRequests.isEmpty && evaluationQueue.isEmpty
-            && !individuals.contains { $0.status == .evaluating || $0.status == .breeding }
+            && pipeline.evaluating == 0 && pipeline.breeding == 0
     }
 
     /// The next population: the generation's evaluated members and the elites.

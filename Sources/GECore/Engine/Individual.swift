@@ -31,7 +31,10 @@ public struct Individual: Codable, Sendable, Equatable {
     }
 
     public let id: IndividualID
-    public internal(set) var genome: Genome
+    /// The code, while a later decision may need it: `nil` once the
+    /// individual is done and no longer a possible parent (its code is in the
+    /// store; see `Engine.releaseGenomes`).
+    public internal(set) var genome: Genome?
     /// Parents, the base parent first; empty for the seed.
     public let parents: [IndividualID]
     /// The LLM steps that made this individual, in order.

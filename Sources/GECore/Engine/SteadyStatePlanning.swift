@@ -21,7 +21,7 @@ extension Engine {
                 // Nothing to breed from yet. Wait for evaluations in flight;
                 // when there are none, every earlier child failed: start again
                 // from the seed rather than stall.
-                guard pipelineSize == 0, !individuals.contains(where: { $0.status == .evaluating }) else { return }
+                guard pipelineSize == 0, pipeline.evaluating == 0 else { return }
                 plan(Operators.mutation(of: parent(0), library: library, config: config.variation, rng: &rng), base: 0)
                 room -= 1
                 continue
@@ -32,7 +32,7 @@ extension Engine {
 
     /// Children being bred or queued for evaluation.
     var pipelineSize: Int {
-        individuals.count { $0.status == .breeding } + evaluationQueue.count
+        pipeline.breeding + evaluationQueue.count
     }
 
     /// Plans one or two children: crossover of two DCD-tournament winners with

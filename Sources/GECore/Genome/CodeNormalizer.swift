@@ -39,13 +39,18 @@ public enum CodeNormalizer {
 
     /// A 64-bit FNV-1a hash of the normalized text, as 16 hex digits.
     public static func fingerprint(_ source: String) -> String {
+        let hex = String(hash(source), radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
+    }
+
+    /// A 64-bit FNV-1a hash of the normalized text.
+    public static func hash(_ source: String) -> UInt64 {
         var hash: UInt64 = 0xCBF2_9CE4_8422_2325
         for byte in normalize(source).utf8 {
             hash ^= UInt64(byte)
             hash &*= 0x0000_0100_0000_01B3
         }
-        let hex = String(hash, radix: 16)
-        return String(repeating: "0", count: 16 - hex.count) + hex
+        return hash
     }
 
     struct StringDelimiter: Equatable {

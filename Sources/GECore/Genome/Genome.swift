@@ -6,6 +6,11 @@
 /// one gene, usually one class or function. The newline before and after each
 /// marker stays inside the neighbouring segments, so joining the segments with
 /// the marker gives the file back byte for byte.
+///
+/// Normalizing code is the costly part of comparing genomes, so a genome
+/// computes its fingerprint and one hash per segment when it is made and
+/// keeps them: dedup and segment comparisons on every input cost nothing
+/// more than comparing numbers.
 public struct Genome: Hashable, Codable, Sendable {
     /// The default marker of Guided Evolution seeds.
     public static let defaultMarker = "# --OPTION--"
@@ -14,11 +19,33 @@ public struct Genome: Hashable, Codable, Sendable {
     public let marker: String
     /// The segments in file order; `segments[0]` is the fixed header.
     public private(set) var segments: [String]
+    /// A fingerprint of the whole file that ignores comments, blank lines and
+    /// spacing: two genomes with the same fingerprint train the same model.
+    public private(set) var fingerprint: String
+    /// A hash of each segment's normalized code, in segment order.
+    private var segmentHashes: [UInt64]
 
     /// Splits `source` at every line that is exactly `marker`.
     public init(source: String, marker: String = Genome.defaultMarker) {
         self.marker = marker
         self.segments = Genome.split(source, at: marker)
+        self.fingerprint = CodeNormalizer.fingerprint(source)
+        self.segmentHashes = segments.map(CodeNormalizer.hash)
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case marker, segments, fingerprint, segmentHashes
+    }
+
+    /// Decodes genomes saved before the hashes were kept by computing them.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        marker = try container.decode(String.self, forKey: .marker)
+        segments = try container.decode([String].self, forKey: .segments)
+        let hashes = try container.decodeIfPresent([UInt64].self, forKey: .segmentHashes)
+        segmentHashes = hashes?.count == segments.count ? hashes! : segments.map(CodeNormalizer.hash)
+        fingerprint = try container.decodeIfPresent(String.self, forKey: .fingerprint)
+            ?? CodeNormalizer.fingerprint(segments.joined(separator: marker))
     }
 
     /// The file text: the segments joined with the marker.
@@ -51,6 +78,8 @@ public struct Genome: Hashable, Codable, Sendable {
         replaced += body + String(trailing)
         var copy = self
         copy.segments[index] = replaced
+        copy.segmentHashes[index] = CodeNormalizer.hash(replaced)
+        copy.fingerprint = CodeNormalizer.fingerprint(copy.source)
         return copy
     }
 
@@ -81,15 +110,8 @@ public struct Genome: Hashable, Codable, Sendable {
         let count = max(segments.count, other.segments.count)
         return (1..<max(count, 1)).filter { index in
             guard index < segments.count, index < other.segments.count else { return true }
-            return CodeNormalizer.normalize(segments[index])
-                != CodeNormalizer.normalize(other.segments[index])
+            return segmentHashes[index] != other.segmentHashes[index]
         }
-    }
-
-    /// A fingerprint of the whole file that ignores comments, blank lines and
-    /// spacing: two genomes with the same fingerprint train the same model.
-    public var fingerprint: String {
-        CodeNormalizer.fingerprint(source)
     }
 
     private static func split(_ source: String, at marker: String) -> [String] {

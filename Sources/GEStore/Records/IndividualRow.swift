@@ -38,8 +38,11 @@ public struct IndividualRow: Codable, Sendable, Equatable, FetchableRecord, Pers
         parents = RunStore.json(individual.parents)
         origin = individual.origin.rawValue
         variations = String(decoding: (try? JSONEncoder().encode(individual.variations)) ?? Data("[]".utf8), as: UTF8.self)
-        code = individual.genome.source
-        fingerprint = individual.genome.fingerprint
+        // A released genome's code was stored while it was bred (or comes
+        // with the answer, for a duplicate): `record` leaves these two
+        // columns alone otherwise.
+        code = individual.genome?.source ?? evidence?.code ?? ""
+        fingerprint = individual.genome?.fingerprint ?? evidence?.code.map(CodeNormalizer.fingerprint) ?? ""
         generation = individual.generation
         bornAfter = individual.bornAfterEvaluations
         self.worker = worker
@@ -57,10 +60,11 @@ public struct IndividualRow: Codable, Sendable, Equatable, FetchableRecord, Pers
 }
 
 extension IndividualRow {
-    /// The columns every change writes; the rest (the worker and what it
-    /// reported beyond the outcome) are written with the result only.
-    static let columnsWithoutEvidence: [String] = [
+    /// The columns every change writes.
+    static let stateColumns: [String] = [
         "parents", "origin", "variations", "status", "fitness", "failure", "failureKind", "failureExcerpt",
-        "duplicateOf", "code", "fingerprint", "generation", "bornAfter", "updatedAt",
+        "duplicateOf", "generation", "bornAfter", "updatedAt",
     ]
+    /// The code: it changes only while the child is bred.
+    static let codeColumns: [String] = ["code", "fingerprint"]
 }
