@@ -53,6 +53,7 @@ public final class Daemon {
     var seq: Int
     /// The input after which the newest snapshot was taken (0: none yet).
     var snapshotSeq = 0
+    let snapshots: SnapshotWriter
     /// Bus changes not yet written: leases handed out and worker sessions,
     /// committed together once per reactor turn.
     var pendingLeases: [String: String] = [:]
@@ -88,6 +89,7 @@ public final class Daemon {
             atPath: given.stateDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o750])
         stateLock = try DirectoryLock(directory: given.stateDirectory)
         store = try RunStore(path: given.stateDirectory + "/ged.sqlite")
+        snapshots = SnapshotWriter(store: store)
         var settings = given
         var newRun: RunStore.RunSettings?
         var liveChange: EngineConfig?
@@ -249,6 +251,7 @@ public final class Daemon {
         }
         try store.saveBusChanges(leases: pendingLeases, workers: pendingWorkers)
         try saveSnapshot()
+        try snapshots.finish()
         notifier.notify("STOPPING=1")
     }
 
@@ -340,10 +343,11 @@ public final class Daemon {
     }
 
     /// Stores the engine unless the newest snapshot already holds this state
-    /// (a finished run restarted, a stop right after a snapshot).
+    /// (a finished run restarted, a stop right after a snapshot), off the
+    /// reactor thread.
     func saveSnapshot() throws {
         guard seq > snapshotSeq else { return }
-        try store.saveSnapshot(engine, seq: seq)
+        try snapshots.save(engine, seq: seq)
         snapshotSeq = seq
     }
 

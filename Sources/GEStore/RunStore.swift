@@ -1,6 +1,7 @@
 import Foundation
 import GECore
 import GRDB
+import Synchronization
 
 /// The durable state of one run: its settings, every engine input in order
 /// (the write-ahead log the engine is rebuilt from), periodic engine
@@ -36,6 +37,8 @@ public final class RunStore: Sendable {
 
     public let path: String
     private let pool: DatabasePool
+    /// The run's row as `record` last wrote it.
+    private let lastProgress = Mutex<RunProgress?>(nil)
 
     /// Opens (creating and migrating) the database at `path`.
     public init(path: String) throws {
@@ -117,6 +120,7 @@ public final class RunStore: Sendable {
         let now = Date().timeIntervalSince1970
         let body = String(decoding: try JSONEncoder().encode(change.input), as: UTF8.self)
         let input = InputRecord(seq: change.seq, at: now, body: body)
+        var written: RunProgress?
         try pool.write { db in
             try input.insert(db)
             for evolved in change.templates {
@@ -158,22 +162,28 @@ public final class RunStore: Sendable {
                     try job.insert(db)
                 }
             }
-            let engine = change.engine
-            try RunRecord.updateAll(db, [
-                RunRecord.Columns.state.set(to: engine.isFinished ? RunRecord.State.finished : .running),
-                RunRecord.Columns.stopReason.set(to: engine.stopReason),
-                RunRecord.Columns.population.set(to: Self.json(engine.population)),
-                RunRecord.Columns.archive.set(to: Self.json(engine.archive)),
-                RunRecord.Columns.hallOfFame.set(to: Self.json(engine.hallOfFame.ids)),
-                RunRecord.Columns.evaluations.set(to: engine.evaluationsCompleted),
-                RunRecord.Columns.generation.set(to: engine.generation),
-                RunRecord.Columns.updatedAt.set(to: now),
-            ])
+            // Most inputs leave the run's row as it was: it is written when
+            // it changes (`updatedAt` is when it last changed).
+            let progress = RunProgress(change.engine)
+            if progress != lastProgress.withLock({ $0 }) {
+                try RunRecord.updateAll(db, [
+                    RunRecord.Columns.state.set(to: progress.finished ? RunRecord.State.finished : .running),
+                    RunRecord.Columns.stopReason.set(to: progress.stopReason),
+                    RunRecord.Columns.population.set(to: Self.json(progress.population)),
+                    RunRecord.Columns.archive.set(to: Self.json(progress.archive)),
+                    RunRecord.Columns.hallOfFame.set(to: Self.json(progress.hallOfFame)),
+                    RunRecord.Columns.evaluations.set(to: progress.evaluations),
+                    RunRecord.Columns.generation.set(to: progress.generation),
+                    RunRecord.Columns.updatedAt.set(to: now),
+                ])
+                written = progress
+            }
             for event in change.events {
                 var record = EventRecord(at: now, type: event.type, body: event.body)
                 try record.insert(db)
             }
         }
+        if let written { lastProgress.withLock { $0 = written } }
     }
 
     /// Stores the whole engine as it is after input `seq`, so a restart

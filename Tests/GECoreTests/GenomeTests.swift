@@ -23,9 +23,23 @@ import Testing
         "",
         "x = '# --OPTION--'\n  # --OPTION--\n# --OPTION-- trailing\n",
         "\n\n# --OPTION--\n\n# --OPTION--\n\n",
+        "é\u{2028}# --OPTION--\u{85}b\u{0C}# --OPTION--\u{0B}c",
+        "a\n# --OPTION--\u{301}\nb\n# --OPTION--\u{2029}",
     ])
     func joinGivesTheFileBackByteForByte(source: String) {
         #expect(Genome(source: source).source == source)
+    }
+
+    @Test(arguments: [
+        ("a\r\n# --OPTION--\r\nb", 2),
+        ("é\u{2028}# --OPTION--\u{85}b\u{0C}# --OPTION--\u{0B}c", 3),
+        // A combining mark joins the marker's last character: not a marker line.
+        ("a\n# --OPTION--\u{301}\nb", 1),
+        ("a\n # --OPTION--\nb\n# --OPTION--x\n# --OPTION", 1),
+        ("# --OPTION--", 2),
+    ])
+    func markerLinesFollowAnyNewline(source: String, segments: Int) {
+        #expect(Genome(source: source).segments.count == segments)
     }
 
     @Test func onlyWholeMarkerLinesSplit() {
@@ -87,6 +101,29 @@ import Testing
         let b = Genome(source: "h  # header\n# --OPTION--\n\ndef f( x ):   # doc\n\n        return x+1   \n")
         #expect(a.fingerprint == b.fingerprint)
         #expect(a.fingerprint.count == 16)
+    }
+
+    @Test func aVariantKeepsTheParentsHashesAndMatchesAFreshParse() throws {
+        let genome = Genome(source: try TestSupport.exquisiteNetSource())
+        let child = genome.replacingSegment(4, with: "class DW(nn.Module):\n    width = 3")
+        let variant = try #require(genome.variant(child.source, changingOnly: 4))
+        #expect(variant == child && variant == Genome(source: child.source))
+        #expect(variant.fingerprint != genome.fingerprint)
+        #expect(genome.variant(genome.source, changingOnly: 4) == genome, "an unchanged answer is a variant (a duplicate)")
+        // Changes elsewhere, the header, an extra marker line, a wrong index.
+        #expect(genome.variant(child.source, changingOnly: 5) == nil)
+        #expect(genome.variant("import os\n" + child.source, changingOnly: 4) == nil)
+        #expect(genome.variant(child.source + "\n# --OPTION--\nx = 1\n", changingOnly: 4) == nil)
+        #expect(genome.variant(child.source, changingOnly: 0) == nil)
+        #expect(genome.variant(child.source, changingOnly: Int.max) == nil)
+    }
+
+    @Test func aDecodedGenomeKeepsItsHashesAndAnOldOneGetsThem() throws {
+        let genome = Genome(source: "h\n# --OPTION--\ndef f(x):\n    return x + 1\n# --OPTION--\ny = 2\n")
+        let data = try JSONEncoder().encode(genome)
+        #expect(try JSONDecoder().decode(Genome.self, from: data) == genome)
+        let old = try JSONSerialization.data(withJSONObject: ["marker": genome.marker, "segments": genome.segments])
+        #expect(try JSONDecoder().decode(Genome.self, from: old) == genome)
     }
 
     @Test func fingerprintSeesCodeStringsAndIndentation() {

@@ -221,10 +221,9 @@ public struct Engine: Codable, Sendable, Equatable {
         case .code(let source, _):
             consecutiveConfigurationFailures = 0
             let base = genome(of: child)
-            let genome = Genome(source: source, marker: base.marker)
             // The worker made the child; a buggy or hostile one must not slip
             // in changes outside the segment it was asked to rewrite.
-            guard base.isVariant(genome, changingOnly: request.prompt.segment) else {
+            guard let genome = base.variant(source, changingOnly: request.prompt.segment) else {
                 return failBreeding(child, Failure(
                     .invalidResult, "the LLM worker's child differs from its parent outside segment \(request.prompt.segment)"))
             }

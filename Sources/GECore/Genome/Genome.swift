@@ -29,8 +29,8 @@ public struct Genome: Hashable, Codable, Sendable {
     public init(source: String, marker: String = Genome.defaultMarker) {
         self.marker = marker
         self.segments = Genome.split(source, at: marker)
-        self.fingerprint = CodeNormalizer.fingerprint(source)
         self.segmentHashes = segments.map(CodeNormalizer.hash)
+        self.fingerprint = Genome.fingerprint(of: segmentHashes)
     }
 
     private enum CodingKeys: String, CodingKey {
@@ -45,7 +45,22 @@ public struct Genome: Hashable, Codable, Sendable {
         let hashes = try container.decodeIfPresent([UInt64].self, forKey: .segmentHashes)
         segmentHashes = hashes?.count == segments.count ? hashes! : segments.map(CodeNormalizer.hash)
         fingerprint = try container.decodeIfPresent(String.self, forKey: .fingerprint)
-            ?? CodeNormalizer.fingerprint(segments.joined(separator: marker))
+            ?? Genome.fingerprint(of: segmentHashes)
+    }
+
+    /// The fingerprint of a file with these segment hashes: a 64-bit FNV-1a
+    /// hash over them, as 16 hex digits. Built from the segments' hashes, a
+    /// child's fingerprint costs the normalization of its new segment only.
+    private static func fingerprint(of segmentHashes: [UInt64]) -> String {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for segmentHash in segmentHashes {
+            for shift in stride(from: 0, to: 64, by: 8) {
+                hash ^= (segmentHash >> UInt64(shift)) & 0xFF
+                hash &*= 0x0000_0100_0000_01B3
+            }
+        }
+        let hex = String(hash, radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
     }
 
     /// The file text: the segments joined with the marker.
@@ -76,18 +91,27 @@ public struct Genome: Hashable, Codable, Sendable {
             replaced += note.text + "\n"
         }
         replaced += body + String(trailing)
+        return withSegment(index, replaced)
+    }
+
+    /// Copy with segment `index` set to `text` as is.
+    private func withSegment(_ index: Int, _ text: String) -> Genome {
         var copy = self
-        copy.segments[index] = replaced
-        copy.segmentHashes[index] = CodeNormalizer.hash(replaced)
-        copy.fingerprint = CodeNormalizer.fingerprint(copy.source)
+        copy.segments[index] = text
+        copy.segmentHashes[index] = CodeNormalizer.hash(text)
+        copy.fingerprint = Genome.fingerprint(of: copy.segmentHashes)
         return copy
     }
 
-    /// Whether `child` is this genome with segment `index` alone changed:
-    /// what a child made by `Operators.child` must be.
-    public func isVariant(_ child: Genome, changingOnly index: Int) -> Bool {
-        child.marker == marker && child.segments.count == segments.count
-            && segments.indices.allSatisfy { $0 == index || child.segments[$0] == segments[$0] }
+    /// The genome in `source` if it is this one with segment `index` alone
+    /// changed (what a child made by `Operators.child` must be), else `nil`.
+    /// Only the changed segment is normalized.
+    public func variant(_ source: String, changingOnly index: Int) -> Genome? {
+        let given = Genome.split(source, at: marker)
+        guard given.count == segments.count, mutableSegmentIndices.contains(index),
+            segments.indices.allSatisfy({ $0 == index || given[$0] == segments[$0] })
+        else { return nil }
+        return withSegment(index, given[index])
     }
 
     /// The segment's code without its note block and surrounding blank lines:
@@ -114,28 +138,61 @@ public struct Genome: Hashable, Codable, Sendable {
         }
     }
 
+    /// Cuts `source` at marker lines, working on its UTF-8 bytes: a child
+    /// is split on every answer, so this runs on every input.
+    ///
+    /// Newline characters (`\n`, `\r`, VT, FF, NEL, LS, PS) never combine
+    /// with what follows, so a line starts after any of their encodings, as
+    /// it does for `Character.isNewline`.
     private static func split(_ source: String, at marker: String) -> [String] {
+        let bytes = source.utf8
+        let markerBytes = Array(marker.utf8)
         var segments: [String] = []
-        var current = Substring()
-        var rest = source[...]
+        var segmentStart = bytes.startIndex
+        var position = bytes.startIndex
         var lineStart = true
-        while !rest.isEmpty {
-            if lineStart, rest.hasPrefix(marker) {
-                let after = rest.dropFirst(marker.count)
-                if after.isEmpty || after.first!.isNewline {
-                    segments.append(String(current))
-                    current = Substring()
-                    rest = after
-                    lineStart = false
-                    continue
-                }
+        while position < bytes.endIndex {
+            if lineStart, let afterMarker = matchMarker(markerBytes, in: bytes, at: position),
+                afterMarker == bytes.endIndex || newlineLength(in: bytes, at: afterMarker) > 0
+            {
+                segments.append(String(source[segmentStart..<position]))
+                segmentStart = afterMarker
+                position = afterMarker
+                lineStart = false
+                continue
             }
-            let character = rest.removeFirst()
-            current.append(character)
-            lineStart = character.isNewline
+            let newline = newlineLength(in: bytes, at: position)
+            lineStart = newline > 0
+            position = bytes.index(position, offsetBy: max(newline, 1))
         }
-        segments.append(String(current))
+        segments.append(String(source[segmentStart..<bytes.endIndex]))
         return segments
+    }
+
+    /// Where the marker ends if it starts at `position`.
+    private static func matchMarker(_ marker: [UInt8], in bytes: String.UTF8View, at position: String.Index) -> String.Index? {
+        var index = position
+        for byte in marker {
+            guard index < bytes.endIndex, bytes[index] == byte else { return nil }
+            index = bytes.index(after: index)
+        }
+        return index
+    }
+
+    /// The length in bytes of the newline character at `position`, or 0.
+    private static func newlineLength(in bytes: String.UTF8View, at position: String.Index) -> Int {
+        switch bytes[position] {
+        case 0x0A, 0x0B, 0x0C, 0x0D: return 1
+        case 0xC2:
+            let next = bytes.index(after: position)
+            return next < bytes.endIndex && bytes[next] == 0x85 ? 2 : 0
+        case 0xE2:
+            let second = bytes.index(after: position)
+            guard second < bytes.endIndex, bytes[second] == 0x80 else { return 0 }
+            let third = bytes.index(after: second)
+            return third < bytes.endIndex && (bytes[third] == 0xA8 || bytes[third] == 0xA9) ? 3 : 0
+        default: return 0
+        }
     }
 }
 
