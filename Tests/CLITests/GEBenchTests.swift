@@ -65,4 +65,51 @@ import Testing
         #expect(result.stderr.contains(message), "\(result.stderr)")
         #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
     }
+
+    /// The repository, for the seed and prompts `gebench daemon` runs on.
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().path
+
+    @Test func daemonRunsTheRealDaemonAndReportsEveryFieldAtEachCheckpoint() throws {
+        let result = try ProcessRunner.run("gebench", [
+            "daemon", "--seed", Self.repository + "/sota/DigitsCNN", "--prompts", Self.repository + "/prompts",
+            "--evaluations", "120", "--checkpoints", "40,120,5000", "--population", "8", "--gpu-workers", "2",
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        let output = try json(result.stdout)
+        #expect(output["evaluations"] as? Int == 120 && output["population"] as? Int == 8 && output["gpu_slots"] as? Int == 8)
+        let checkpoints = try #require(output["checkpoints"] as? [[String: Any]])
+        // 5000 is past the run: dropped. A checkpoint is taken once it is
+        // reached, so it may read a few evaluations past it.
+        #expect(checkpoints.count == 2)
+        #expect((checkpoints.first?["evaluations"] as? Int).map { (40..<120).contains($0) } == true)
+        #expect(checkpoints.last?["evaluations"] as? Int == 120)
+        for checkpoint in checkpoints {
+            for field in [
+                "reactor_cpu_ms_per_evaluation", "process_cpu_ms_per_evaluation", "evaluations_per_second",
+                "rss_mb", "peak_rss_mb", "database_mb", "snapshot_mb", "longest_reactor_turn_ms",
+            ] {
+                let value = checkpoint[field] as? Double
+                #expect(value.map { $0.isFinite && $0 >= 0 } == true, "\(field) = \(String(describing: checkpoint[field]))")
+            }
+            #expect((checkpoint["reactor_cpu_ms_per_evaluation"] as? Double ?? 0) > 0)
+            #expect((checkpoint["database_mb"] as? Double ?? 0) > 0)
+        }
+        let resume = try #require(output["resume_seconds"] as? Double)
+        #expect(resume > 0)
+        #expect((output["wall_seconds"] as? Double ?? 0) > 0)
+    }
+
+    @Test(arguments: [
+        (["--checkpoints", "10,ten"], "--checkpoints takes whole numbers"),
+        (["--evaluations", "0"], "must be at least 1"),
+        (["--seed", "/nonexistent/seed"], "/nonexistent/seed/seed.toml does not exist"),
+    ])
+    func daemonRefusesBadOptionsWithOneLine(arguments: [String], message: String) throws {
+        let base = ["daemon", "--seed", Self.repository + "/sota/DigitsCNN", "--prompts", Self.repository + "/prompts"]
+        let result = try ProcessRunner.run("gebench", base + arguments)
+        #expect(result.status != 0)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr.contains(message), "\(result.stderr)")
+    }
 }
