@@ -192,41 +192,52 @@ def compare_case(bench, checker, fitness, weights, rng):
 
 
 def timed(function, repeat):
-    times = []
+    """Median wall and CPU seconds of `function` over `repeat` calls."""
+    walls, cpus = [], []
     for _ in range(repeat):
-        start = time.perf_counter()
+        start, cpu_start = time.perf_counter(), time.thread_time()
         function()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        walls.append(time.perf_counter() - start)
+        cpus.append(time.thread_time() - cpu_start)
+    return statistics.median(walls), statistics.median(cpus)
 
 
 def speed(bench, quick):
+    """Times equal work on both sides: the selection on a population already
+    in memory. gebench parses its JSON input before timing; DEAP's individuals
+    are built before timing (selection does not change them, so one set serves
+    every repetition)."""
     from deap import tools
+    import moocore
+    load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
     rng = random.Random(2024)
     sizes = [1000, 2000] if quick else [1000, 5000, 20000]
     rows = []
+
+    def ours(command, payload, repeat):
+        result = bench(command, payload, repeat=repeat)
+        return result["median_seconds"], result["median_cpu_seconds"]
+
     for n in sizes:
         fitness = [[rng.random(), rng.random() * 1e6] for _ in range(n)]
         weights = [1.0, -1.0]
         payload = {"weights": weights, "fitness": fitness, "k": n // 2}
-        ours = bench("select", dict(payload, algorithm="nsga2"), repeat=5)["median_seconds"]
-        log = timed(lambda: tools.selNSGA2(deap_population(fitness, weights), n // 2, nd="log"), 3)
-        rows.append(("NSGA-II", n, ours, log, "nd='log'"))
+        population = deap_population(fitness, weights)
+        nsga2 = ours("select", dict(payload, algorithm="nsga2"), 5)
+        rows.append(("NSGA-II", n, nsga2, timed(lambda: tools.selNSGA2(population, n // 2, nd="log"), 3), "nd='log'"))
         if n <= 5000:
-            standard = timed(lambda: tools.selNSGA2(deap_population(fitness, weights), n // 2), 1)
-            rows.append(("NSGA-II", n, ours, standard, "nd='standard'"))
-            ours_spea2 = bench("select", dict(payload, algorithm="spea2"), repeat=3)["median_seconds"]
-            deap_spea2 = timed(lambda: tools.selSPEA2(deap_population(fitness, weights), n // 2), 1)
-            rows.append(("SPEA2", n, ours_spea2, deap_spea2, ""))
-        import moocore
-        reference = [0.0, 1.1e6]
-        ours_hv = bench("hypervolume", dict(payload, reference=reference), repeat=5)["median_seconds"]
+            rows.append(("NSGA-II", n, nsga2, timed(lambda: tools.selNSGA2(population, n // 2), 1), "nd='standard'"))
+            spea2 = ours("select", dict(payload, algorithm="spea2"), 3)
+            rows.append(("SPEA2", n, spea2, timed(lambda: tools.selSPEA2(population, n // 2), 1), ""))
         minimized = [[-a, b] for a, b in fitness]
-        deap_hv = timed(lambda: moocore.hypervolume(minimized, ref=[0.0, 1.1e6]), 5)
-        rows.append(("hypervolume", n, ours_hv, deap_hv, "moocore (C), as DEAP 1.4 uses"))
-    print("\noperation     N       gebench (median)  DEAP (median)   DEAP/gebench  note")
-    for name, n, ours, theirs, note in rows:
-        print(f"{name:<12} {n:>6} {ours * 1e3:>14.3f} ms {theirs * 1e3:>12.3f} ms {theirs / ours:>12.1f}x  {note}")
+        rows.append((
+            "hypervolume", n, ours("hypervolume", dict(payload, reference=[0.0, 1.1e6]), 5),
+            timed(lambda: moocore.hypervolume(minimized, ref=[0.0, 1.1e6]), 5), "moocore (C), as DEAP 1.4 uses"))
+    print(f"\nload average before timing: {load} on {os.cpu_count()} CPUs; times are medians, wall / CPU of the timed thread")
+    print("operation     N     gebench wall / CPU        DEAP wall / CPU    DEAP/gebench (wall, CPU)  note")
+    for name, n, (wall, cpu), (their_wall, their_cpu), note in rows:
+        print(f"{name:<12} {n:>6} {wall * 1e3:>9.3f} / {cpu * 1e3:>9.3f} ms {their_wall * 1e3:>9.2f} / {their_cpu * 1e3:>9.2f} ms"
+              f" {their_wall / wall:>8.1f}x {their_cpu / max(cpu, 1e-9):>8.1f}x  {note}")
 
 
 def main():

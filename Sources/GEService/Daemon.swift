@@ -334,12 +334,14 @@ public final class Daemon {
         if seq - snapshotSeq >= snapshotInterval { try saveSnapshot() }
     }
 
-    /// Inputs between snapshots: `snapshotEvery`, or a quarter of the run's
-    /// individuals once that is more. A snapshot costs in proportion to the
-    /// run, so spacing them in proportion keeps their cost per input flat
-    /// while a restart replays at most that many inputs.
+    /// Inputs between snapshots: `snapshotEvery`, or one per 32 individuals
+    /// of the run once that is more. A snapshot's size grows with the run
+    /// (every individual's record, without released genomes), so spacing
+    /// them in proportion keeps their cost per input flat; the fraction keeps
+    /// a restart's replay short (at most that many inputs). Snapshots are
+    /// written off the reactor thread, so only their cost in CPU counts.
     var snapshotInterval: Int {
-        max(settings.snapshotEvery, engine.individuals.count / 4)
+        max(settings.snapshotEvery, engine.individuals.count / 32)
     }
 
     /// Stores the engine unless the newest snapshot already holds this state

@@ -65,7 +65,6 @@ final class DaemonMonitor: @unchecked Sendable {
 
     /// Samples every 50 ms until `finish`.
     func watch() {
-        var samples: [Sample] = []
         var pending = checkpoints[...]
         var windowStart: Sample?
         while !done.load(ordering: .relaxed) {
@@ -74,7 +73,6 @@ final class DaemonMonitor: @unchecked Sendable {
             let sample = Sample(
                 evaluations: evaluations, reactorCPU: cpuSeconds(reactorClock),
                 processCPU: cpuSeconds(CLOCK_PROCESS_CPUTIME_ID), wall: .now)
-            samples.append(sample)
             guard let next = pending.first else { continue }
             // The window is the last tenth before the checkpoint; its
             // longest turn is what the daemon did within it.

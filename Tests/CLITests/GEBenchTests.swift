@@ -45,6 +45,7 @@ import Testing
         // Staircase of (0.95, 300), (0.9, 100), (0.8, 50) against (0, 1000).
         #expect(abs((output["hypervolume"] as! Double) - (0.95 * 700 + 0.9 * 200 + 0.8 * 50)) < 1e-9)
         #expect((output["median_seconds"] as? Double).map { $0 >= 0 } == true)
+        #expect((output["median_cpu_seconds"] as? Double).map { $0 >= 0 } == true)
     }
 
     @Test(arguments: [
