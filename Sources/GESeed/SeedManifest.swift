@@ -22,6 +22,7 @@ import TOMLKit
 ///     command = "python3 train.py --data {data} --device {device} --epochs {epochs} --output {output}"
 ///     timeout = 3600
 ///     epochs = 10
+///     rungs = [1, 3, 10]                # optional: multi-fidelity epochs, lowest first, last = epochs
 ///     data = "data"                     # relative to the seed folder, or absolute
 ///     result = "result.json"            # the file {output} names
 ///
@@ -116,6 +117,10 @@ public struct SeedManifest: Sendable, Equatable {
     public var screen: Command
     public var train: Command
     public var epochs: Int
+    /// Fidelity rungs, in epochs, lowest first (`train.rungs`): with
+    /// multi-fidelity evaluation a child trains at the first, and the top
+    /// 1/η of each rung go on to the next. `nil`: one fidelity, `epochs`.
+    public var rungs: [Int]?
     /// The data path handed to `{data}`, if the seed uses one.
     public var data: String?
     /// The file the train command writes its result to.
@@ -227,6 +232,17 @@ struct ManifestReader {
         return dimensions
     }
 
+    func rungs(_ train: TOMLTable) throws(SeedManifestError) -> [Int]? {
+        guard let values = train["rungs"] else { return nil }
+        guard let array = values.array, case let rungs = array.compactMap(\.int), rungs.count == array.count,
+            (2...EngineConfig.maxRungs).contains(rungs.count), rungs.allSatisfy({ (1...1_000_000).contains($0) }),
+            zip(rungs, rungs.dropFirst()).allSatisfy({ $0 < $1 })
+        else {
+            throw fail("train.rungs", "must list 2 to \(EngineConfig.maxRungs) increasing epoch counts, lowest first, e.g. [1, 4, 12]")
+        }
+        return rungs
+    }
+
     func read(_ root: TOMLTable) throws(SeedManifestError) -> SeedManifest {
         try toml.allowOnly(["seed", "screen", "train", "grading", "objectives", "limits"], in: root, prefix: "")
         let seed = try table(root, "seed")
@@ -234,7 +250,7 @@ struct ManifestReader {
         let train = try table(root, "train")
         try toml.allowOnly(["name", "genome", "marker", "required_symbols", "environment", "input_shape"], in: seed, prefix: "seed.")
         try toml.allowOnly(["command", "timeout"], in: screen, prefix: "screen.")
-        try toml.allowOnly(["command", "timeout", "epochs", "data", "result"], in: train, prefix: "train.")
+        try toml.allowOnly(["command", "timeout", "epochs", "rungs", "data", "result"], in: train, prefix: "train.")
         let genome = try required(toml.string(seed, "genome", prefix: "seed."), "seed.genome")
         if checkFiles, !FileManager.default.fileExists(atPath: folder.appendingPathComponent(genome).path) {
             throw fail("seed.genome", "the file \(genome) is not in \(folder.path)")
@@ -257,6 +273,10 @@ struct ManifestReader {
             })
         manifest.environment = try toml.strings(seed, "environment", prefix: "seed.") ?? []
         manifest.inputShape = try inputShape(seed)
+        manifest.rungs = try rungs(train)
+        if let top = manifest.rungs?.last, top != epochs {
+            throw fail("train.rungs", "the last rung is full fidelity and must equal train.epochs (\(epochs)), got \(top)")
+        }
         if let grading = try toml.table(root, "grading") {
             manifest.grading = try self.grading(grading)
         }

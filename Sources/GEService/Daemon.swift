@@ -102,6 +102,11 @@ public final class Daemon {
             settings.seedDirectory = saved.settings.seedDirectory
             settings.rngSeed = saved.settings.rngSeed
             settings.engine = saved.engine.config
+            if manifest.rungs != nil {
+                // What the run was created with, for `reconcile` and `gectl config get`.
+                settings.multiFidelity = saved.engine.config.fidelity != nil
+                settings.promotionEta = saved.engine.config.fidelity?.eta ?? given.promotionEta
+            }
             if let preset = given.preset, preset != saved.settings.preset {
                 log("--preset \(preset) applies to new runs only; this run was created with \(saved.settings.preset.map { "the preset \($0)" } ?? "no preset")")
             }
@@ -119,6 +124,9 @@ public final class Daemon {
             }
             var configuration = given.engine
             configuration.weights = manifest.weights
+            if given.multiFidelity, let rungs = manifest.rungs {
+                configuration.fidelity = EngineConfig.Fidelity(rungs: rungs.count, eta: given.promotionEta)
+            }
             let genome = try manifest.genomeSource()
             engine = try Engine(
                 seed: Genome(source: genome, marker: manifest.marker), config: configuration, rngSeed: given.rngSeed)
@@ -312,7 +320,7 @@ public final class Daemon {
             case .evaluate(let id, _): id
             }
             if let individual { touched.insert(individual) }
-            let job = DaemonJob(command)
+            let job = DaemonJob(command, engine: engine)
             jobs.append(JobRecord(id: job.id, kind: job.record, individual: individual, state: .queued))
         }
         for event in events { touched.formUnion(event.individuals) }
@@ -425,11 +433,19 @@ public final class Daemon {
                 segment: request.prompt.segment, expectedNames: request.prompt.expectedNames))
         case .rephrase(let request):
             Self.encode(LLMJobSpec(textPrompt: request.text, subject: request.original.body, sampling: request.sampling))
-        case .evaluate(_, let genome):
-            Self.encode(TrainingJobSpec(seed: manifest.directory.lastPathComponent, source: genome.source))
+        case .evaluate(let id, let genome):
+            Self.encode(TrainingJobSpec(
+                seed: manifest.directory.lastPathComponent, source: genome.source, epochs: epochs(of: id)))
         }
-        let job = DaemonJob(command)
+        let job = DaemonJob(command, engine: engine)
         _ = broker.submit(id: job.id, kind: job.kind, payload: payload, deadline: deadline(of: job), lease: lease)
+    }
+
+    /// The epochs an evaluation of `id` trains for: its rung's, with
+    /// fidelity rungs; the seed's own otherwise.
+    func epochs(of id: IndividualID) -> Int? {
+        guard engine.config.fidelity != nil, let rungs = manifest.rungs else { return nil }
+        return rungs[min(engine.rung(of: id), rungs.count - 1)]
     }
 
     /// How long one hand-out of `job` may take: an evaluation, the seed's
@@ -455,14 +471,15 @@ public final class Daemon {
             submit(.rephrase(request), lease: leases[DaemonJob.generate(requestID: request.id).id])
         }
         for individual in engine.individuals where individual.status == .evaluating {
-            submit(.evaluate(individual.id, engine.genome(of: individual.id)), lease: leases[DaemonJob.evaluate(individual.id).id])
+            let job = DaemonJob.evaluate(individual.id, rung: engine.rung(of: individual.id))
+            submit(.evaluate(individual.id, engine.genome(of: individual.id)), lease: leases[job.id])
         }
     }
 
     func handle(_ action: BrokerAction) throws {
         switch action {
         case .completed(let jobID, let payload, let worker, let peer):
-            if let job = DaemonJob(id: jobID) {
+            if let job = DaemonJob(id: jobID), job.isCurrent(in: engine) {
                 try apply(job.input(for: payload), finishedJob: finished(job, state: .done, worker: worker))
             }
             broker.acknowledge(jobID: jobID, peer: peer)
@@ -491,7 +508,7 @@ public final class Daemon {
     func finished(_ job: DaemonJob, state: JobRecord.State, worker: String?) -> JobRecord {
         let individual = switch job {
         case .generate(let request): engine.openRequests[request]?.child
-        case .evaluate(let id): engine.individuals.indices.contains(id) ? id : nil
+        case .evaluate(let id, _): engine.individuals.indices.contains(id) ? id : nil
         }
         return JobRecord(id: job.id, kind: job.record, individual: individual, state: state, worker: worker)
     }
@@ -578,6 +595,8 @@ extension EngineEvent {
         case .templateEvolved: "template-evolved"
         case .templateRejected: "template-rejected"
         case .repairPlanned: "repair-planned"
+        case .rungScored: "rung-scored"
+        case .promoted: "promoted"
         }
     }
 
@@ -598,6 +617,8 @@ extension EngineEvent {
             "template \(template.id) evolved from \(template.parentID ?? "?") in generation \(generation)"
         case .templateRejected(let id, let reason): "a rephrasing of template \(id) was dropped: \(reason)"
         case .repairPlanned(let id, let repair): "#\(repair) repairs #\(id), showing the LLM its error"
+        case .rungScored(let id, let rung, let fitness): "#\(id) scored \(fitness) at rung \(rung)"
+        case .promoted(let id, let rung): "#\(id) promoted to rung \(rung)"
         }
     }
 
@@ -605,7 +626,7 @@ extension EngineEvent {
     var individuals: [IndividualID] {
         switch self {
         case .childReady(let id), .childFailed(let id, _), .childDuplicate(let id, _), .evaluated(let id, _),
-            .evaluationFailed(let id, _), .llmUnavailable(let id, _):
+            .evaluationFailed(let id, _), .llmUnavailable(let id, _), .rungScored(let id, _, _), .promoted(let id, _):
             [id]
         case .populationChanged(let added, let removed): added + removed
         case .repairPlanned(let id, let repair): [id, repair]

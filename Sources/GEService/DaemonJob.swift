@@ -5,25 +5,31 @@ import GEProtocol
 import GEStore
 
 /// A job the daemon hands to the bus, named so that its id alone says what
-/// it is for: `r<request>` asks an LLM, `e<individual>` evaluates.
+/// it is for: `r<request>` asks an LLM, `e<individual>` evaluates, and
+/// `e<individual>@<rung>` evaluates at a fidelity rung above the lowest.
 enum DaemonJob: Equatable {
     case generate(requestID: Int)
-    case evaluate(IndividualID)
+    case evaluate(IndividualID, rung: Int)
 
-    init(_ command: EngineCommand) {
+    /// The job for `command`; an evaluation's rung is the engine's.
+    init(_ command: EngineCommand, engine: Engine) {
         switch command {
         case .generate(let request): self = .generate(requestID: request.id)
         case .rephrase(let request): self = .generate(requestID: request.id)
-        case .evaluate(let id, _): self = .evaluate(id)
+        case .evaluate(let id, _): self = .evaluate(id, rung: engine.rung(of: id))
         }
     }
 
     /// Parses a job id; `nil` for ids the daemon never made.
     init?(id: String) {
-        guard let number = Int(id.dropFirst()) else { return nil }
+        let parts = id.dropFirst().split(separator: "@", maxSplits: 1, omittingEmptySubsequences: false)
+        guard let number = Int(parts[0]), number >= 0 else { return nil }
         switch id.first {
-        case "r": self = .generate(requestID: number)
-        case "e": self = .evaluate(number)
+        case "r" where parts.count == 1: self = .generate(requestID: number)
+        case "e" where parts.count == 1: self = .evaluate(number, rung: 0)
+        case "e":
+            guard let rung = Int(parts[1]), (1..<EngineConfig.maxRungs).contains(rung) else { return nil }
+            self = .evaluate(number, rung: rung)
         default: return nil
         }
     }
@@ -31,7 +37,19 @@ enum DaemonJob: Equatable {
     var id: String {
         switch self {
         case .generate(let request): "r\(request)"
-        case .evaluate(let individual): "e\(individual)"
+        case .evaluate(let individual, 0): "e\(individual)"
+        case .evaluate(let individual, let rung): "e\(individual)@\(rung)"
+        }
+    }
+
+    /// Whether the engine still waits for this job: an evaluation's result
+    /// counts only at the rung it was asked for, so a late result from a
+    /// lower rung cannot pass for a promoted child's.
+    func isCurrent(in engine: Engine) -> Bool {
+        switch self {
+        case .generate: true
+        case .evaluate(let id, let rung):
+            engine.individuals.indices.contains(id) && engine.rung(of: id) == rung
         }
     }
 
@@ -60,7 +78,7 @@ enum DaemonJob: Equatable {
                 return failure(Failure(.invalidResult, "the LLM worker sent an unreadable result"))
             }
             return .answer(requestID: request, outcome)
-        case .evaluate(let id):
+        case .evaluate(let id, _):
             guard let outcome = try? decoder.decode(EvaluationOutcome.self, from: payload) else {
                 return failure(Failure(.invalidResult, "the GPU worker sent an unreadable result"))
             }
@@ -72,7 +90,7 @@ enum DaemonJob: Equatable {
     func failure(_ failure: Failure) -> EngineInput {
         switch self {
         case .generate(let request): .answer(requestID: request, .failure(failure, call: .none))
-        case .evaluate(let id): .evaluation(id, .failure(failure, run: .none))
+        case .evaluate(let id, _): .evaluation(id, .failure(failure, run: .none))
         }
     }
 }

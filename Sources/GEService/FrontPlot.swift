@@ -147,3 +147,10 @@ public func formatted(_ value: Double) -> String {
     if value == value.rounded(), abs(value) < 1e15 { return String(Int(value)) }
     return String(format: "%.4g", value)
 }
+
+/// A child's objectives at each lower fidelity rung, for one table cell:
+/// `0: 0.61, 12000 | 1: 0.7, 12000`.
+public func rungHistory(_ rungs: [[Double]]) -> String {
+    rungs.enumerated().map { rung, values in "\(rung): " + values.map(formatted).joined(separator: ", ") }
+        .joined(separator: " | ")
+}

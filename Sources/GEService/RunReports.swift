@@ -82,7 +82,9 @@ public struct RunReports: Sendable {
                 if case .failed(let failure) = individual.status { counts[failure.kind.rawValue, default: 0] += 1 }
             },
             repairs: engine.repairs, evolvedTemplates: engine.evolution.templates.count,
-            maxGenerations: engine.config.maxGenerations, preset: preset)
+            maxGenerations: engine.config.maxGenerations, preset: preset,
+            trainingSeconds: engine.trainingSeconds, maxTrainingHours: engine.config.maxTrainingHours,
+            rungEpochs: engine.config.fidelity == nil ? nil : manifest.rungs, scoredPerRung: engine.scoredPerRung)
     }
 
     /// Every template of the run, the evolved ones after their parents'
@@ -131,7 +133,8 @@ public struct RunReports: Sendable {
         return IndividualReport(
             id: id, status: status, objectives: individual.fitness, origin: individual.origin.rawValue,
             parents: individual.parents, age: engine.evaluationsCompleted - individual.bornAfterEvaluations,
-            generation: individual.generation, failure: individual.status.failure, duplicateOf: duplicateOf, template: individual.variations.first?.templateID)
+            generation: individual.generation, failure: individual.status.failure, duplicateOf: duplicateOf, template: individual.variations.first?.templateID,
+            rungs: individual.lowerRungFitness)
     }
 
     func detail(_ id: IndividualID) -> IndividualDetail {

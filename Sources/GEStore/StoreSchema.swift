@@ -150,6 +150,9 @@ enum StoreSchema {
             try db.alter(table: "template") { t in t.add(column: "generation", .integer) }
             try db.alter(table: "run") { t in t.add(column: "preset", .text) }
         }
+        migrator.registerMigration("v5: fidelity rungs") { db in
+            try db.alter(table: "individual") { t in t.add(column: "rungs", .text) }
+        }
         return migrator
     }
 }

@@ -135,6 +135,9 @@ struct DaemonCommand: ParsableCommand {
         settings.controlEndpoint = "ipc://\(sockets)/control.sock"
         settings.eventsEndpoint = "ipc://\(sockets)/events.sock"
         settings.engine.evaluationBudget = evaluations
+        // One job per child, whatever rungs the seed declares: the cost per
+        // input is measured on the plain path (rungs add no daemon work).
+        settings.multiFidelity = false
         settings.engine.populationSize = population
         settings.engine.initialPopulation = population
         settings.engine.elites = min(settings.engine.elites, population)

@@ -6,7 +6,7 @@ import ArgumentParser
 struct GEBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gebench",
-        abstract: "Benchmarks: GECore's selection on a population given as JSON, the message bus, and the daemon.",
+        abstract: "Benchmarks: GECore's selection on a population given as JSON, the message bus, the daemon, and multi-fidelity evaluation.",
         discussion: """
             Reads one JSON object on standard input and prints one JSON object on standard output.
 
@@ -16,6 +16,6 @@ struct GEBench: ParsableCommand {
             algorithm and seed are used by `select`, reference by `hypervolume`.
             Indices in the output are 0-based positions in the input's fitness list.
             """,
-        subcommands: [SortCommand.self, SelectCommand.self, HypervolumeCommand.self, BusCommand.self, UtilizationCommand.self, DaemonCommand.self]
+        subcommands: [SortCommand.self, SelectCommand.self, HypervolumeCommand.self, BusCommand.self, UtilizationCommand.self, DaemonCommand.self, FidelityCommand.self]
     )
 }

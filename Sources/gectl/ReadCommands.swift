@@ -22,6 +22,12 @@ struct StatusCommand: ParsableCommand {
             for best in status.best {
                 print("best \(best.objective): \(formatted(best.value)) (#\(best.individual))")
             }
+            if let seconds = status.trainingSeconds, seconds > 0 || status.maxTrainingHours != nil {
+                print("training:    \(formatted(seconds / 3600)) GPU hours" + (status.maxTrainingHours.map { " of \(formatted($0))" } ?? ""))
+            }
+            if let epochs = status.rungEpochs, let scored = status.scoredPerRung {
+                print("rungs:       " + zip(epochs, scored).map { "\($0) epochs: \($1) scored" }.joined(separator: ", "))
+            }
             if let hypervolume = status.hypervolume { print("hypervolume: \(formatted(hypervolume)) (against a point just worse than the worst values seen)") }
             print("workers:     \(status.workersBusy) busy, \(status.workersIdle) idle")
             print("queue:       \(status.queuedLLM) LLM, \(status.queuedGPU) GPU jobs waiting")
@@ -70,12 +76,16 @@ extension ListCommand {
         try reporting {
             let data = try options.request(request)
             if json { return printJSON(data) }
-            var table = Table("ID", "OBJECTIVES", "ORIGIN", "PARENTS", "AGE", "TEMPLATE")
-            for individual in try JSONDecoder().decode([IndividualReport].self, from: data) {
-                table.add(
+            let individuals = try JSONDecoder().decode([IndividualReport].self, from: data)
+            // The rung column only for a run with fidelity rungs.
+            let withRungs = individuals.contains { $0.rungs != nil }
+            var table = Table(["ID", "OBJECTIVES", "ORIGIN", "PARENTS", "AGE", "TEMPLATE"] + (withRungs ? ["RUNGS"] : []))
+            for individual in individuals {
+                table.add([
                     String(individual.id), individual.objectives?.map(formatted).joined(separator: ", ") ?? "-",
                     individual.origin, individual.parents.map(String.init).joined(separator: ","),
-                    String(individual.age), individual.template ?? "-")
+                    String(individual.age), individual.template ?? "-",
+                ] + (withRungs ? [individual.rungs.map(rungHistory) ?? "-"] : []))
             }
             print(table.render())
         }
@@ -152,6 +162,9 @@ struct ShowCommand: ParsableCommand {
                     return "\(objective.name) \(formatted(value)) (\(objective.source))"
                 }
                 print("objectives: " + described.joined(separator: ", "))
+            }
+            for (rung, values) in (report.rungs ?? []).enumerated() {
+                print("rung \(rung): " + values.map(formatted).joined(separator: ", "))
             }
             if let failure = report.failure {
                 print("failure: \(failure)")

@@ -4,10 +4,18 @@ struct Table {
     var rows: [[String]] = []
 
     init(_ headers: String...) {
+        self.init(headers)
+    }
+
+    init(_ headers: [String]) {
         self.headers = headers
     }
 
     mutating func add(_ cells: String...) {
+        add(cells)
+    }
+
+    mutating func add(_ cells: [String]) {
         rows.append(cells)
     }
 

@@ -113,4 +113,53 @@ import Testing
         #expect(result.stdout.isEmpty)
         #expect(result.stderr.contains(message), "\(result.stderr)")
     }
+
+    @Test func fidelityComparesRunsWithAndWithoutRungsOnEqualGPUTime() throws {
+        let result = try ProcessRunner.run("gebench", [
+            "fidelity", "--prompts", Self.repository + "/prompts", "--rho", "0.5,0.9", "--repetitions", "2",
+            "--budget", "60", "--population", "8", "--workers", "4",
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        let output = try json(result.stdout)
+        #expect(output["rungs"] as? [Int] == [1, 4, 12] && output["eta"] as? Int == 3)
+        let results = try #require(output["results"] as? [[String: Any]])
+        #expect(results.map { $0["rho"] as? Double } == [0.5, 0.9])
+        for entry in results {
+            // The landscape gives about the ρ asked for, and more for a higher one.
+            let measured = try #require(entry["measured_rho"] as? [Double])
+            #expect(measured.count == 2)
+            #expect(measured.allSatisfy { abs($0 - (entry["rho"] as! Double)) < 0.08 }, "\(measured)")
+            let repetitions = try #require(entry["repetitions"] as? [[String: Any]])
+            #expect(repetitions.count == 2)
+            for repetition in repetitions {
+                let without = try #require(repetition["without_rungs"] as? [String: Any])
+                let with = try #require(repetition["with_rungs"] as? [String: Any])
+                // The run without rungs trains every child at 12 epochs; the
+                // run with rungs gets its GPU time (it may overrun by the jobs in flight).
+                #expect(without["evaluations"] as? Int == 60)
+                #expect(without["gpu_seconds"] as? Double == 720)
+                let withSeconds = try #require(with["gpu_seconds"] as? Double)
+                #expect(withSeconds >= 720 && withSeconds < 720 + 4 * 12)
+                #expect((with["evaluations"] as? Int ?? 0) > 60, "cheaper rungs allow more evaluations")
+                let perRung = try #require(with["evaluations_per_rung"] as? [Int])
+                #expect(perRung.count == 3 && perRung.reduce(0, +) == with["evaluations"] as? Int)
+                #expect(perRung[0] > perRung[1] && perRung[1] > perRung[2] && perRung[2] < 60)
+                let toTarget = try #require(without["gpu_seconds_to_target"] as? Double)
+                #expect(toTarget > 0 && toTarget <= 720)
+                #expect((repetition["ratio"] as? Double).map { $0 >= 0 } == true)
+            }
+        }
+    }
+
+    @Test(arguments: [
+        (["--rungs", "4,1"], "--rungs must list 2 to"),
+        (["--rho", "1.5"], "--rho values must lie strictly between 0 and 1"),
+        (["--budget", "3"], "--budget must be at least --population + 2"),
+    ])
+    func fidelityRefusesBadOptionsWithOneLine(arguments: [String], message: String) throws {
+        let result = try ProcessRunner.run("gebench", ["fidelity", "--prompts", Self.repository + "/prompts"] + arguments)
+        #expect(result.status != 0)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr.contains(message), "\(result.stderr)")
+    }
 }

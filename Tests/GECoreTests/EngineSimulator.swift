@@ -16,6 +16,9 @@ struct EngineSimulator {
     var outageUntilRequest = 0
     var unchangedAnswerRate = 0.05
     var evaluationFailureRate = 0.1
+    /// The training seconds each evaluation reports, per epoch of its rung
+    /// (one epoch per rung step: rung r trains r + 1 epochs).
+    var secondsPerEpoch = 0.0
     private(set) var inputs: [Input] = []
     private(set) var openLLM: [LLMRequest] = []
     private(set) var openRephrasings: [RephraseRequest] = []
@@ -87,6 +90,7 @@ struct EngineSimulator {
             let needed = switch individual.status {
             case .breeding, .awaitingEvaluation, .evaluating: true
             case .evaluated: kept.contains(individual.id)
+            case .rungScored: true
             case .failed, .duplicate: individual.id == 0
             }
             if needed, individual.genome == nil { missingGenomes += 1 }
@@ -130,7 +134,7 @@ struct EngineSimulator {
             _ = engine.receiveAnswer(requestID: request.id, outcome: outcome)
         } else {
             let id = openEvaluations.remove(at: pick - openLLM.count)
-            let outcome = evaluate(engine.genome(of: id))
+            let outcome = evaluate(engine.genome(of: id), rung: engine.rung(of: id))
             inputs.append(.evaluation(id, outcome))
             _ = engine.receiveEvaluation(of: id, outcome: outcome)
             onEvaluation(engine, id)
@@ -154,15 +158,21 @@ struct EngineSimulator {
             for: request, answer: "Here is the improved code:\n```python\n\(code)\n```\nIt should be better.", in: engine)
     }
 
-    mutating func evaluate(_ genome: Genome) -> EvaluationOutcome {
+    /// A deterministic score of `genome`; at a lower rung the accuracy is
+    /// lower by 0.1 per rung below the top (its rank among children is kept).
+    mutating func evaluate(_ genome: Genome, rung: Int = 0) -> EvaluationOutcome {
+        let run = TrainingRun(phase: .train, seconds: secondsPerEpoch * Double(rung + 1))
         // The seed always trains: a failing seed stops a run at once.
         if genome != engine.seed, rng.chance(evaluationFailureRate) {
             return .failure(
                 Failure(evaluationFailureKind, "RuntimeError: shape mismatch", excerpt: "Traceback (most recent call last):\nRuntimeError: shape mismatch"),
-                run: .none)
+                run: run)
         }
         let hash = UInt64(genome.fingerprint, radix: 16)!
-        return scored([0.5 + Double(hash % 1000) / 2000, Double(genome.source.count + Int(hash >> 54))])
+        let below = Double((engine.config.fidelity?.rungs ?? 1) - 1 - rung)
+        return .scored(
+            objectives: [0.5 + Double(hash % 1000) / 2000 - 0.1 * max(0, below), Double(genome.source.count + Int(hash >> 54))],
+            run: run)
     }
 
     /// Feeds recorded inputs to an engine, as the daemon would after a restart.

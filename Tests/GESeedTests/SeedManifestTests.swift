@@ -45,6 +45,9 @@ import Testing
         #expect(manifest.objectives.map(\.key) == ["test_accuracy", "parameters"])
         #expect(manifest.weights == [1, -1])
         #expect(try manifest.genomeSource().hasPrefix("x = 1"))
+        #expect(manifest.rungs == nil)
+        let laddered = try SeedManifest.load(directory: write(Self.valid.replacingOccurrences(of: "epochs = 3", with: "epochs = 3\nrungs = [1, 2, 3]")))
+        #expect(laddered.rungs == [1, 2, 3])
     }
 
     @Test(arguments: [
@@ -56,6 +59,12 @@ import Testing
         ("command = \"python3 screen.py --output {output}\"\n", "", "screen.command: missing"),
         ("[seed]", "[sed]", "sed: unknown key"),
         ("timeout = 60", "timeout = 60\n[broken", "not valid TOML (line"),
+        ("epochs = 3", "epochs = 3\nrungs = [3]", "train.rungs: must list 2 to 8 increasing epoch counts"),
+        ("epochs = 3", "epochs = 3\nrungs = [2, 1, 3]", "train.rungs: must list 2 to 8 increasing epoch counts"),
+        ("epochs = 3", "epochs = 3\nrungs = [0, 3]", "train.rungs: must list 2 to 8 increasing epoch counts"),
+        ("epochs = 3", "epochs = 3\nrungs = [1, \"3\"]", "train.rungs: must list 2 to 8 increasing epoch counts"),
+        ("epochs = 3", "epochs = 3\nrungs = [1, 9223372036854775807]", "train.rungs: must list 2 to 8"),
+        ("epochs = 3", "epochs = 3\nrungs = [1, 2]", "train.rungs: the last rung is full fidelity and must equal train.epochs (3), got 2"),
     ])
     func badManifestsNameTheKey(original: String, replacement: String, message: String) throws {
         defer { try? FileManager.default.removeItem(at: directory) }

@@ -6,11 +6,29 @@ import Testing
 
 @Suite struct DaemonJobTests {
     @Test func idsRoundTripAndForeignIdsAreRejected() {
-        for job in [DaemonJob.generate(requestID: 17), .evaluate(4)] {
+        for job in [DaemonJob.generate(requestID: 17), .evaluate(4, rung: 0), .evaluate(4, rung: 2)] {
             #expect(DaemonJob(id: job.id) == job)
         }
-        #expect(DaemonJob.generate(requestID: 3).kind == .llm && DaemonJob.evaluate(3).kind == .gpu)
-        for foreign in ["", "r", "x12", "e1.5", "t0"] { #expect(DaemonJob(id: foreign) == nil) }
+        // A run without rungs names its evaluations as before.
+        #expect(DaemonJob.evaluate(4, rung: 0).id == "e4" && DaemonJob.evaluate(4, rung: 2).id == "e4@2")
+        #expect(DaemonJob.generate(requestID: 3).kind == .llm && DaemonJob.evaluate(3, rung: 0).kind == .gpu)
+        for foreign in [
+            "", "r", "x12", "e1.5", "t0", "e-1", "e4@", "e4@0", "e4@-1", "e4@99", "e4@1@2", "r4@1", "e@1",
+            "e9223372036854775808", "e4@9223372036854775807", "e4@1x",
+        ] {
+            #expect(DaemonJob(id: foreign) == nil, "\(foreign)")
+        }
+    }
+
+    @Test func aResultCountsOnlyForTheRungItWasAskedFor() throws {
+        var config = EngineConfig()
+        config.fidelity = EngineConfig.Fidelity(rungs: 3)
+        let engine = try Engine(seed: Genome(source: "import torch\n# --OPTION--\nx = 1\n"), config: config, rngSeed: 1)
+        // The seed trains at full fidelity: rung 2.
+        #expect(DaemonJob.evaluate(0, rung: 2).isCurrent(in: engine))
+        #expect(!DaemonJob.evaluate(0, rung: 0).isCurrent(in: engine))
+        #expect(!DaemonJob.evaluate(1, rung: 0).isCurrent(in: engine), "an individual that does not exist")
+        #expect(DaemonJob.generate(requestID: 9).isCurrent(in: engine))
     }
 
     @Test func resultsBecomeEngineInputsAsTheWorkerSentThem() throws {
@@ -28,7 +46,7 @@ import Testing
         ]
         for outcome in evaluations {
             let payload = try JSONEncoder().encode(outcome)
-            #expect(DaemonJob.evaluate(8).input(for: payload) == .evaluation(8, outcome))
+            #expect(DaemonJob.evaluate(8, rung: 1).input(for: payload) == .evaluation(8, outcome))
         }
     }
 
@@ -36,7 +54,7 @@ import Testing
         // A payload of the other kind, garbage, or a result without a kind.
         let llmPayload = try JSONEncoder().encode(LLMOutcome.code(source: "x = 1", call: .none))
         for payload in [Data("{".utf8), llmPayload, Data("{}".utf8), Data(repeating: 0x41, count: 1 << 20)] {
-            guard case .evaluation(8, .failure(let failure, _)) = DaemonJob.evaluate(8).input(for: payload) else {
+            guard case .evaluation(8, .failure(let failure, _)) = DaemonJob.evaluate(8, rung: 0).input(for: payload) else {
                 Issue.record("an unreadable evaluation result must fail the evaluation")
                 continue
             }

@@ -12,6 +12,7 @@ import Testing
         "evolution.population_size": "16", "evolution.offspring_per_generation": "4", "evolution.elites": "10",
         "evolution.hall_of_fame_size": "7", "evolution.lookahead": "5", "evolution.evaluate_seed": "false",
         "evolution.rng_seed": "-3", "evolution.max_consecutive_breeding_failures": "9",
+        "evolution.max_gpu_hours": "2.5", "evolution.multi_fidelity": "false", "evolution.promotion_eta": "4",
         "variation.p_cx": "0.5", "variation.p_mut": "0.4", "variation.p_eot": "0", "variation.eot_elites": "3",
         "variation.p_qc": "0.1", "variation.mutation_temperature": "[0.1, 0.2]",
         "variation.crossover_temperature": "[0.2, 0.3]", "variation.top_p": "0.9", "variation.max_tokens": "[100, 200]",

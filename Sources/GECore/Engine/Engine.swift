@@ -56,6 +56,14 @@ public struct Engine: Codable, Sendable, Equatable {
     var templateUseCounts: [String: TemplateUse]?
     var repairCounts: RepairCounts?
     var pipelineCounts: PipelineCounts?
+    var fidelityLadder: FidelityLadder?
+    var trainingSecondsDone: Double?
+
+    /// Seconds of training the evaluations took, as workers reported them.
+    public internal(set) var trainingSeconds: Double {
+        get { trainingSecondsDone ?? 0 }
+        set { trainingSecondsDone = newValue }
+    }
 
     /// The unfinished individuals by status (counted once for an older snapshot).
     var pipeline: PipelineCounts { pipelineCounts ?? PipelineCounts(counting: individuals) }
@@ -253,6 +261,7 @@ public struct Engine: Codable, Sendable, Equatable {
 
     private mutating func applyEvaluation(of id: IndividualID, outcome: EvaluationOutcome) -> [EngineEvent] {
         evaluationsCompleted += 1
+        trainingSeconds += Self.trainingSeconds(reported: outcome.run.seconds)
         var events: [EngineEvent]
         switch outcome {
         case .failure(let failure, _):
@@ -270,6 +279,11 @@ public struct Engine: Codable, Sendable, Equatable {
                 break
             }
             leadingFailures = -1
+            let rung = rung(of: id)
+            if let fidelity = config.fidelity, rung < fidelity.rungs - 1 {
+                events = scoreAtLowerRung(id, rung: rung, objectives: objectives)
+                break
+            }
             countTemplateUse(ofScored: id, fitness: objectives)
             if individuals[id].origin == .repair { repairs.scored += 1 }
             setStatus(of: id, .evaluated(fitness: objectives))
@@ -288,7 +302,17 @@ public struct Engine: Codable, Sendable, Equatable {
         if evaluationsCompleted >= config.evaluationBudget, stopReason == nil {
             events.append(stop("evaluation budget of \(config.evaluationBudget) reached"))
         }
+        if let hours = config.maxTrainingHours, trainingSeconds >= hours * 3600, stopReason == nil {
+            events.append(stop("training budget of \(hours) GPU hours reached (\(evaluationsCompleted) evaluations)"))
+        }
         return events
+    }
+
+    /// A worker's training time as the budget counts it: a value that is
+    /// negative, not finite or over a week (a clock gone wrong, or a
+    /// hostile worker) counts as nothing, not as the whole budget.
+    static func trainingSeconds(reported seconds: Double) -> Double {
+        seconds.isFinite && seconds > 0 && seconds <= 604_800 ? seconds : 0
     }
 
     /// Takes new settings while running: the probabilities, sampling ranges,
@@ -306,6 +330,7 @@ public struct Engine: Codable, Sendable, Equatable {
         next.elites = config.elites
         next.hallOfFameSize = config.hallOfFameSize
         next.evaluateSeed = config.evaluateSeed
+        next.fidelity = config.fidelity
         // The personas decide which templates exist for the run: checked
         // against the library when the run is created, never later.
         next.variation.personas = config.variation.personas
@@ -322,7 +347,9 @@ public struct Engine: Codable, Sendable, Equatable {
     /// Whether the run spent its evaluation budget or reached its generation
     /// limit: it ended as configured, not because something went wrong.
     public var reachedLimit: Bool {
-        evaluationsCompleted >= config.evaluationBudget || config.maxGenerations.map { generation >= $0 } ?? false
+        evaluationsCompleted >= config.evaluationBudget
+            || config.maxGenerations.map { generation >= $0 } ?? false
+            || config.maxTrainingHours.map { trainingSeconds >= $0 * 3600 } ?? false
     }
 
     /// Creates work again: ends a pause and, while budget (and generations)
@@ -478,11 +505,20 @@ public struct Engine: Codable, Sendable, Equatable {
         followUps.removeAll()
         evaluationQueue.removeAll()
         for child in waiting { _ = cancel(child, because: reason) }
+        // (A promoted child among them returns to its rung rather than failing.)
         return .stopped(reason: reason, cancelled: waiting)
     }
 
     /// Gives up a child that was not evaluated because the run stopped.
     mutating func cancel(_ child: IndividualID, because reason: String) -> [EngineEvent] {
+        if let scores = individuals[child].lowerRungFitness, let last = scores.last {
+            // A promoted child keeps what it earned: it waits at its rung
+            // again, and may be promoted once the run resumes.
+            let rung = scores.count - 1
+            ladder.promoted[rung].remove(child)
+            setStatus(of: child, .rungScored(rung: rung, fitness: last))
+            return []
+        }
         let failure = Failure(.cancelled, "the run stopped: \(reason)")
         setStatus(of: child, .failed(failure))
         releaseGenomes(of: [child], keeping: [])

@@ -35,6 +35,28 @@ public struct EngineConfig: Codable, Sendable, Equatable {
     /// answers without code, duplicates), the run stops instead of spinning.
     public var maxConsecutiveBreedingFailures = 100
     public var variation = VariationConfig()
+    /// Multi-fidelity evaluation by asynchronous successive halving; `nil`:
+    /// every child is trained once, at full fidelity.
+    public var fidelity: Fidelity?
+    /// Hours of training (summed over every evaluation, as workers report
+    /// them) after which the run stops; `nil`: no limit.
+    public var maxTrainingHours: Double?
+
+    /// Asynchronous successive halving (ASHA, Li et al. 2020): every child is
+    /// first trained at the lowest rung; one in the top 1/η of its rung by
+    /// non-dominated rank and crowding goes on to the next. Only the top
+    /// rung's objectives reach the population.
+    public struct Fidelity: Codable, Sendable, Equatable {
+        /// How many rungs, the last being full fidelity (2 or more).
+        public var rungs: Int
+        /// The promotion ratio η: the top 1/η of a rung is promoted.
+        public var eta: Int
+
+        public init(rungs: Int, eta: Int = 3) {
+            self.rungs = rungs
+            self.eta = eta
+        }
+    }
 
     public init() {}
 
@@ -59,6 +81,23 @@ public struct EngineConfig: Codable, Sendable, Equatable {
             throw ConfigError(
                 key: "objectives", message: "need at least one objective, each with a non-zero finite weight")
         }
+        if let maxTrainingHours, !(maxTrainingHours > 0 && maxTrainingHours.isFinite) {
+            throw ConfigError(key: "max_gpu_hours", message: "must be a positive number of hours, got \(maxTrainingHours)")
+        }
+        if let fidelity {
+            guard (2...Self.maxRungs).contains(fidelity.rungs) else {
+                throw ConfigError(key: "train.rungs", message: "needs 2 to \(Self.maxRungs) rungs, got \(fidelity.rungs)")
+            }
+            guard (2...100).contains(fidelity.eta) else {
+                throw ConfigError(key: "promotion_eta", message: "must be between 2 and 100, got \(fidelity.eta)")
+            }
+            guard mode == .steady else {
+                throw ConfigError(key: "mode", message: "fidelity rungs need mode = \"steady\" (promotion is asynchronous); set mode = \"steady\" or multi_fidelity = false")
+            }
+        }
         try variation.validate()
     }
+
+    /// The most fidelity rungs a run may have.
+    public static let maxRungs = 8
 }

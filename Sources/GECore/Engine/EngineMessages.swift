@@ -25,6 +25,10 @@ public enum EngineEvent: Codable, Sendable, Equatable {
     case childFailed(IndividualID, Failure)
     case childDuplicate(IndividualID, of: IndividualID)
     case evaluated(IndividualID, fitness: [Double])
+    /// Scored at a lower fidelity rung: it informs promotion only.
+    case rungScored(IndividualID, rung: Int, fitness: [Double])
+    /// In the top 1/η of its rung: queued to train at `rung`, ahead of new children.
+    case promoted(IndividualID, rung: Int)
     case evaluationFailed(IndividualID, Failure)
     /// The population changed: who joined, who left.
     case populationChanged(added: [IndividualID], removed: [IndividualID])

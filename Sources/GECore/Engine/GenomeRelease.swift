@@ -32,13 +32,14 @@ extension Engine {
 
     /// Drops the genomes of those of `ids` that failed or are duplicates
     /// (never parents), and of those evaluated and not among `kept`; the
-    /// seed's is never dropped.
+    /// seed's is never dropped, nor that of a child waiting at a lower rung
+    /// (it may be promoted, and trained again, at any later result).
     mutating func releaseGenomes(of ids: some Sequence<IndividualID>, keeping kept: Set<IndividualID>) {
         for id in ids where id != 0 && individuals[id].genome != nil {
             switch individuals[id].status {
             case .failed, .duplicate: individuals[id].genome = nil
             case .evaluated where !kept.contains(id): individuals[id].genome = nil
-            case .evaluated, .breeding, .awaitingEvaluation, .evaluating: break
+            case .evaluated, .rungScored, .breeding, .awaitingEvaluation, .evaluating: break
             }
         }
     }

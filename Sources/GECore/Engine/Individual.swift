@@ -11,8 +11,11 @@ public struct Individual: Codable, Sendable, Equatable {
         case awaitingEvaluation
         /// Sent to a worker for screening and training.
         case evaluating
-        /// Trained and scored.
+        /// Trained and scored (at full fidelity, with rungs).
         case evaluated(fitness: [Double])
+        /// Trained and scored at a lower fidelity rung; waits there until it
+        /// is promoted to the next (see `EngineConfig.Fidelity`).
+        case rungScored(rung: Int, fitness: [Double])
         /// Given up: the LLM, the screen, training or the run failed it.
         case failed(Failure)
         /// Its normalized code equals that of an earlier individual.
@@ -44,6 +47,9 @@ public struct Individual: Codable, Sendable, Equatable {
     public let bornAfterEvaluations: Int
     /// The generation (report unit in steady mode) it was created in.
     public let generation: Int
+    /// With fidelity rungs: the objectives at each lower rung it passed,
+    /// lowest first (`nil` before the first).
+    public internal(set) var lowerRungFitness: [[Double]]? = nil
 
     /// The fitness, if evaluated.
     public var fitness: [Double]? {
@@ -65,6 +71,7 @@ extension Individual.Status {
         case .awaitingEvaluation: "queued"
         case .evaluating: "evaluating"
         case .evaluated: "evaluated"
+        case .rungScored: "rung"
         case .failed: "failed"
         case .duplicate: "duplicate"
         }

@@ -27,7 +27,7 @@ struct PipelineCounts: Codable, Sendable, Equatable {
         case .breeding: breeding += delta
         case .awaitingEvaluation: queued += delta
         case .evaluating: evaluating += delta
-        case .evaluated, .failed, .duplicate: break
+        case .evaluated, .rungScored, .failed, .duplicate: break
         }
     }
 }

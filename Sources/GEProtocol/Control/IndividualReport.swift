@@ -15,10 +15,12 @@ public struct IndividualReport: Codable, Sendable, Equatable {
     /// The earlier individual whose code it repeats, when a duplicate.
     public var duplicateOf: Int?
     public var template: String?
+    /// With fidelity rungs: its objectives at each lower rung it passed, lowest first.
+    public var rungs: [[Double]]?
 
     public init(
         id: Int, status: String, objectives: [Double]?, origin: String, parents: [Int], age: Int, generation: Int,
-        failure: Failure?, duplicateOf: Int? = nil, template: String?
+        failure: Failure?, duplicateOf: Int? = nil, template: String?, rungs: [[Double]]? = nil
     ) {
         self.id = id
         self.status = status
@@ -30,5 +32,6 @@ public struct IndividualReport: Codable, Sendable, Equatable {
         self.failure = failure
         self.duplicateOf = duplicateOf
         self.template = template
+        self.rungs = rungs
     }
 }

@@ -65,15 +65,28 @@ public struct StatusReport: Codable, Sendable, Equatable {
     public var maxGenerations: Int?
     /// The preset the run was created from (`ged --preset`).
     public var preset: String?
+    /// Training time the evaluations took, as workers reported it.
+    public var trainingSeconds: Double?
+    /// The run's training-time limit (`evolution.max_gpu_hours`), if it has one.
+    public var maxTrainingHours: Double?
+    /// With fidelity rungs: the epochs of each rung and how many children
+    /// scored at each (the last: full fidelity), lowest first.
+    public var rungEpochs: [Int]?
+    public var scoredPerRung: [Int]?
 
     public init(
         seed: String, mode: EngineConfig.Mode, state: State, stopReason: String?, paused: Bool, evaluations: Int, budget: Int,
         generation: Int, objectives: [Objective], best: [Best], hypervolume: Double?, workersBusy: Int, workersIdle: Int,
         queuedLLM: Int, queuedGPU: Int, llmWaiting: String? = nil, failures: [String: Int] = [:],
         repairs: RepairCounts = RepairCounts(), evolvedTemplates: Int = 0, maxGenerations: Int? = nil,
-        preset: String? = nil
+        preset: String? = nil, trainingSeconds: Double? = nil, maxTrainingHours: Double? = nil,
+        rungEpochs: [Int]? = nil, scoredPerRung: [Int]? = nil
     ) {
         self.preset = preset
+        self.trainingSeconds = trainingSeconds
+        self.maxTrainingHours = maxTrainingHours
+        self.rungEpochs = rungEpochs
+        self.scoredPerRung = scoredPerRung
         self.repairs = repairs
         self.evolvedTemplates = evolvedTemplates
         self.maxGenerations = maxGenerations

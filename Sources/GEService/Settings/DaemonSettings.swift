@@ -31,6 +31,10 @@ public struct DaemonSettings: Sendable, Equatable {
     public var snapshotEvery = 500
     /// `host:port` of the dashboard and `/metrics`; off when `nil`.
     public var httpListen: String?
+    /// Whether a seed's fidelity rungs are used (see `EngineConfig.Fidelity`).
+    public var multiFidelity = true
+    /// The promotion ratio η of multi-fidelity evaluation.
+    public var promotionEta = 3
     /// The preset a new run is created from (`ged --preset`), recorded with it.
     public var preset: String?
 

@@ -118,6 +118,16 @@ public struct Setting: Sendable {
               }, check: { $0.map(bounds.contains) ?? true })
     }
 
+    static func optionalDouble(
+        _ key: String, _ path: WritableKeyPath<DaemonSettings, Double?> & Sendable, _ bounds: ClosedRange<Double>,
+        _ scope: Scope, _ help: String
+    ) -> Setting {
+        value(key, path, scope, accepts: "a number \(bounds.lowerBound)…\(bounds.upperBound)", help: help,
+              show: { $0.map { String($0) } ?? "(not set)" }, read: { reader, table, name, prefix throws(ConfigError) -> Double?? in
+                  try reader.double(table, name, prefix: prefix).map { .some($0) }
+              }, check: { $0.map(bounds.contains) ?? true })
+    }
+
     /// A list of names; `nil` (not set) means every one.
     static func optionalNames(
         _ key: String, _ path: WritableKeyPath<DaemonSettings, [String]?> & Sendable, _ scope: Scope, _ help: String

@@ -24,6 +24,12 @@ extension Setting {
         .seed("evolution.rng_seed", \.rngSeed, .run, "Seed of the run's random number generator."),
         .optionalInt("evolution.max_generations", \.engine.maxGenerations, 1...1_000_000, .live,
                      "The run stops after this many generations (steady: this many times μ evaluations); unset: only the budget limits it. The reference runs 30."),
+        .optionalDouble("evolution.max_gpu_hours", \.engine.maxTrainingHours, 0.001...10_000_000, .live,
+                        "The run stops once its evaluations have trained this many hours in all (as the GPU workers report them); unset: no limit."),
+        .bool("evolution.multi_fidelity", \.multiFidelity, .run,
+              "When the seed declares train.rungs: train every child first at the lowest rung and promote the top 1/η of each rung (asynchronous successive halving); false: every child at full fidelity."),
+        .int("evolution.promotion_eta", \.promotionEta, 2...100, .run,
+             "Multi-fidelity: a child goes on to the next rung when it is in the top 1/η of its rung by non-dominated rank and crowding."),
         .int("evolution.max_consecutive_breeding_failures", \.engine.maxConsecutiveBreedingFailures, 1...1_000_000, .live,
              "Children in a row that may fail before evaluation before the run stops instead of spinning."),
 

@@ -15,6 +15,9 @@ public struct IndividualRow: Codable, Sendable, Equatable, FetchableRecord, Pers
     public var status: String
     /// JSON array of objective values, when evaluated.
     public var fitness: String?
+    /// With fidelity rungs: JSON array of the objective values at each lower
+    /// rung it passed, lowest first.
+    public var rungs: String?
     /// The failure's one-line reason, its kind and its evidence.
     public var failure: String?
     public var failureKind: String?
@@ -52,6 +55,7 @@ public struct IndividualRow: Codable, Sendable, Equatable, FetchableRecord, Pers
         updatedAt = now
         status = individual.status.name
         fitness = individual.fitness.map(RunStore.json)
+        rungs = individual.lowerRungFitness.map(RunStore.json)
         failure = individual.status.failure?.reason
         failureKind = individual.status.failure?.kind.rawValue
         failureExcerpt = individual.status.failure?.excerpt
@@ -62,7 +66,7 @@ public struct IndividualRow: Codable, Sendable, Equatable, FetchableRecord, Pers
 extension IndividualRow {
     /// The columns every change writes.
     static let stateColumns: [String] = [
-        "parents", "origin", "variations", "status", "fitness", "failure", "failureKind", "failureExcerpt",
+        "parents", "origin", "variations", "status", "fitness", "rungs", "failure", "failureKind", "failureExcerpt",
         "duplicateOf", "generation", "bornAfter", "updatedAt",
     ]
     /// The code: it changes only while the child is bred.
