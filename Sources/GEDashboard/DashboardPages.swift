@@ -18,6 +18,7 @@ enum DashboardPages {
         <body>
         <h1 id="title">ged</h1>
         <div id="summary" class="muted"></div>
+        <div id="training" class="muted"></div>
         <div id="waiting" class="warn"></div>
         <div id="front"></div>
         <h2>Workers</h2>
@@ -39,6 +40,11 @@ enum DashboardPages {
             status.budget.toLocaleString() + " evaluations, generation " + status.generation +
             (status.hypervolume === undefined ? "" : ", hypervolume " + status.hypervolume.toLocaleString()) +
             (status.stopReason ? " (" + status.stopReason + ")" : "");
+          const hours = status.trainingSeconds === undefined ? "" : (status.trainingSeconds / 3600).toFixed(3) + " GPU hours" +
+            (status.maxTrainingHours === undefined ? "" : " of " + status.maxTrainingHours);
+          const rungs = (status.rungEpochs || []).map((epochs, index) =>
+            epochs + " epochs: " + (status.scoredPerRung || [])[index] + " scored").join(", ");
+          document.getElementById("training").textContent = [hours, rungs ? "rungs: " + rungs : ""].filter(Boolean).join("; ");
           document.getElementById("waiting").textContent = status.llmWaiting || "";
           document.getElementById("front").innerHTML = await (await fetch("/api/front.svg")).text();
           const workers = await (await fetch("/api/workers")).json();
@@ -61,6 +67,7 @@ enum DashboardPages {
         <p><a href="/">← the run</a></p>
         <h1 id="title">individual</h1>
         <div id="objectives"></div>
+        <div id="rungs" class="muted"></div>
         <div id="made"></div>
         <div id="failure" class="warn"></div>
         <h2>Diff against its parent</h2>
@@ -82,6 +89,8 @@ enum DashboardPages {
             const objective = detail.objectives[index] || { name: "objective " + index, source: "" };
             return objective.name + " " + value.toLocaleString() + " (" + objective.source + ")";
           }).join(", ");
+          document.getElementById("rungs").textContent = (report.rungs || []).map((values, rung) =>
+            "rung " + rung + ": " + values.map(v => v.toLocaleString()).join(", ")).join("; ");
           document.getElementById("made").textContent = detail.variations.join("; ");
           document.getElementById("failure").textContent = report.failure ? report.failure.kind + ": " + report.failure.reason : "";
           const diff = document.getElementById("diff");

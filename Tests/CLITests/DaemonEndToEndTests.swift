@@ -196,3 +196,47 @@ extension ProcessSuites.DaemonEndToEndTests {
         #expect(worker.status == 3, "a worker's key does not open the control socket")
     }
 }
+
+extension ProcessSuites.DaemonEndToEndTests {
+    @Test func aRunWithFidelityRungsTrainsEachRungForItsEpochsAndOnlyTheTopReachesThePopulation() throws {
+        let run = try LocalRun(budget: 30, rungs: [1, 2])
+        try run.startDaemon()
+        try run.startWorkers()
+        #expect(eventually(timeout: 180) { run.state()?["state"] as? String == "finished" }, "\(run.daemonLog)")
+        let status = try #require(run.state())
+        #expect(status["evaluations"] as? Int == 30, "\(status)")
+        #expect(status["rungEpochs"] as? [Int] == [1, 2])
+        let scored = try #require(status["scoredPerRung"] as? [Int])
+        #expect(scored.count == 2 && scored[0] >= 9 && scored[1] >= 2, "\(scored)")
+
+        // The tiny seed's training reports the epochs it was given.
+        let store = try RunStore(readingAt: run.database)
+        let rows = try store.individuals()
+        let population = try #require(try run.json("population") as? [[String: Any]]).map { $0["id"] as! Int }
+        var promoted: [Int] = []
+        for row in rows where row.metrics != nil {
+            let epochs = try JSONDecoder().decode([String: Double].self, from: Data(row.metrics!.utf8))["epochs"]
+            let history = try row.rungs.map { try JSONDecoder().decode([[Double]].self, from: Data($0.utf8)) }
+            switch row.status {
+            case "rung":
+                #expect(epochs == 1, "#\(row.id) waits at rung 0 after 1 epoch")
+                #expect(history?.count == 1)
+            case "evaluated":
+                #expect(epochs == 2, "#\(row.id) trained at full fidelity")
+                #expect(row.id == 0 ? history == nil : history?.count == 1, "#\(row.id): \(String(describing: row.rungs))")
+                if row.id != 0 { promoted.append(row.id) }
+            default:
+                break
+            }
+        }
+        #expect(!promoted.isEmpty)
+        #expect(population.allSatisfy { $0 == 0 || promoted.contains($0) }, "only full-fidelity results in the population")
+        let show = try run.gectl("show", String(promoted[0]))
+        #expect(show.stdout.contains("rung 0: 0.9, "), "\(show.stdout)")
+        let table = try run.gectl("population")
+        #expect(table.stdout.split(separator: "\n").first?.contains("RUNGS") == true, "\(table.stdout)")
+        let text = try run.gectl("status")
+        #expect(text.stdout.contains("rungs:       1 epochs: \(scored[0]) scored, 2 epochs: \(scored[1]) scored"), "\(text.stdout)")
+        _ = try run.gectl("stop")
+    }
+}

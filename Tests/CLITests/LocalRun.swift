@@ -16,16 +16,18 @@ final class LocalRun {
 
     /// The seeds folder the workers use: the fixtures, or with `trainingMode`
     /// a copy of the tiny seed whose variants train that way (e.g. "slow"),
-    /// or with `model` a copy whose model file is that text.
+    /// or with `model` a copy whose model file is that text, or with `rungs`
+    /// a copy that declares those fidelity rungs (the last must be 2, its epochs).
     let seeds: String
 
     /// `extraConfig` is appended to the generated ged.toml (e.g. an `[http]` table).
     init(
-        budget: Int, mode: String = "steady", trainingMode: String? = nil, model: String? = nil, extraConfig: String = ""
+        budget: Int, mode: String = "steady", trainingMode: String? = nil, model: String? = nil, rungs: [Int]? = nil,
+        extraConfig: String = ""
     ) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("ged-run-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        if trainingMode != nil || model != nil {
+        if trainingMode != nil || model != nil || rungs != nil {
             seeds = directory + "/seeds"
             try FileManager.default.createDirectory(atPath: seeds, withIntermediateDirectories: true)
             try FileManager.default.copyItem(atPath: Self.seeds + "/tiny", toPath: seeds + "/tiny")
@@ -33,6 +35,12 @@ final class LocalRun {
             let text = try model ?? String(contentsOfFile: path, encoding: .utf8)
                 .replacingOccurrences(of: "MODE = \"ok\"", with: "MODE = \"\(trainingMode ?? "ok")\"")
             try text.write(toFile: path, atomically: true, encoding: .utf8)
+            if let rungs {
+                let manifest = seeds + "/tiny/seed.toml"
+                try String(contentsOfFile: manifest, encoding: .utf8)
+                    .replacingOccurrences(of: "epochs = 2\n", with: "epochs = 2\nrungs = \(rungs)\n")
+                    .write(toFile: manifest, atomically: true, encoding: .utf8)
+            }
         } else {
             seeds = Self.seeds
         }
