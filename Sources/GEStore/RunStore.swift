@@ -37,6 +37,9 @@ public final class RunStore: Sendable {
 
     public let path: String
     private let pool: DatabasePool
+    /// Where snapshots go (see `SnapshotFile`); `nil` when reading a state
+    /// folder that has none yet.
+    private let snapshots: SnapshotFile?
     /// The run's row as `record` last wrote it.
     private let lastProgress = Mutex<RunProgress?>(nil)
 
@@ -49,6 +52,7 @@ public final class RunStore: Sendable {
             throw StoreError.newerSchema(path: path)
         }
         try migrator.migrate(pool)
+        snapshots = try SnapshotFile(path: SnapshotFile.path(besides: path))
     }
 
     /// Opens the database at `path` for reading only, as it is (WAL readers
@@ -66,6 +70,7 @@ public final class RunStore: Sendable {
         guard try pool.read({ try migrator.hasCompletedMigrations($0) }) else {
             throw StoreError.unreadable(path: path, "written by an older ged; start this ged on it once to upgrade it")
         }
+        snapshots = try SnapshotFile(readingAt: SnapshotFile.path(besides: path))
     }
 
     /// The run's settings, if a run was started in this database.
@@ -91,6 +96,8 @@ public final class RunStore: Sendable {
     /// first dispatched.
     public func createRun(_ settings: RunSettings, templates: [PromptTemplate], seed: Individual? = nil) throws {
         let now = Date().timeIntervalSince1970
+        // Snapshots an earlier run left in this folder are not this run's.
+        try snapshots?.removeAll()
         let run = RunRecord(
             createdAt: now, seedDirectory: settings.seedDirectory, seedName: settings.seedName,
             configuration: Self.json(settings.configuration), rngSeed: Int64(bitPattern: settings.rngSeed),
@@ -189,11 +196,14 @@ public final class RunStore: Sendable {
     /// Stores the whole engine as it is after input `seq`, so a restart
     /// replays only what came after.
     public func saveSnapshot(_ engine: Engine, seq: Int) throws {
-        let snapshot = SnapshotRecord(seq: seq, engine: try JSONEncoder().encode(engine))
-        try pool.write { db in
-            try snapshot.save(db)
-            try SnapshotRecord.filter(Column("seq") < seq).deleteAll(db)
+        guard let snapshots else { throw StoreError.unreadable(path: path, "opened for reading only") }
+        let encoded = try JSONEncoder().encode(engine)
+        let (run, legacy) = try pool.read { db in
+            (try RunRecord.fetchOne(db)?.createdAt ?? 0, try SnapshotRecord.fetchCount(db) > 0)
         }
+        try snapshots.save(encoded, seq: seq, run: run)
+        // Runs from before the snapshot file kept theirs in the run's database.
+        if legacy { try pool.write { db in _ = try SnapshotRecord.deleteAll(db) } }
     }
 
     /// Evaluations completed, as last committed (0 before the run is created).
@@ -203,14 +213,15 @@ public final class RunStore: Sendable {
 
     /// The size of the newest snapshot in bytes (0: none yet).
     public func newestSnapshotBytes() throws -> Int {
-        try pool.read { db in
-            try Int.fetchOne(db, sql: "SELECT length(engine) FROM snapshot ORDER BY seq DESC LIMIT 1") ?? 0
-        }
+        try snapshots?.newestBytes() ?? 0
     }
 
     /// Copies the database to `path` as a crash at this instant would leave
     /// it: every committed input, nothing half-written.
     public func copy(to path: String) throws {
+        // Snapshots first: a copy of them is never newer than the inputs
+        // copied after it, so the copy resumes from its snapshot.
+        try snapshots?.copy(to: SnapshotFile.path(besides: path))
         let target = try DatabaseQueue(path: path)
         try pool.backup(to: target)
     }
@@ -221,19 +232,31 @@ public final class RunStore: Sendable {
     }
 
     /// The newest snapshot and every input after it, in order.
+    ///
+    /// The snapshot is the newest of this run no later than the last input
+    /// (one newer belongs with a newer copy of the database, as after a
+    /// restore from backup), from the snapshot file or, for a run from before
+    /// it, from the run's database.
     public func recovery() throws -> (snapshot: (seq: Int, engine: Engine)?, inputs: [(seq: Int, input: EngineInput)]) {
-        try pool.read { db in
-            var snapshot: (Int, Engine)?
-            if let record = try SnapshotRecord.order(Column("seq").desc).fetchOne(db) {
-                do {
-                    snapshot = (record.seq, try JSONDecoder().decode(Engine.self, from: record.engine))
-                } catch {
-                    throw StoreError.corrupt(path: path, "the snapshot after input \(record.seq) cannot be read (\(error))")
-                }
-            }
-            let inputs = try InputRecord.filter(Column("seq") > (snapshot?.0 ?? 0)).order(Column("seq")).fetchAll(db)
-            return (snapshot, try inputs.map(decode))
+        let (run, lastInput, legacy) = try pool.read { db in
+            (try RunRecord.fetchOne(db)?.createdAt ?? 0,
+             try Int.fetchOne(db, sql: "SELECT MAX(seq) FROM input") ?? 0,
+             try SnapshotRecord.order(Column("seq").desc).fetchOne(db))
         }
+        var newest = try snapshots?.newest(atMost: lastInput, run: run)
+        if let legacy, legacy.seq <= lastInput, legacy.seq > newest?.seq ?? 0 { newest = (legacy.seq, legacy.engine) }
+        var snapshot: (seq: Int, engine: Engine)?
+        if let newest {
+            do {
+                snapshot = (newest.seq, try JSONDecoder().decode(Engine.self, from: newest.engine))
+            } catch {
+                throw StoreError.corrupt(path: snapshots?.path ?? path, "the snapshot after input \(newest.seq) cannot be read (\(error))")
+            }
+        }
+        let inputs = try pool.read { db in
+            try InputRecord.filter(Column("seq") > (snapshot?.seq ?? 0)).order(Column("seq")).fetchAll(db)
+        }
+        return (snapshot, try inputs.map(decode))
     }
 
     private func decode(_ record: InputRecord) throws -> (seq: Int, input: EngineInput) {

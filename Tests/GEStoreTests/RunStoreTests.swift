@@ -82,3 +82,64 @@ extension RunStoreTests {
         }
     }
 }
+
+extension RunStoreTests {
+    func runWithInputs(_ store: RunStore, count: Int) throws -> Engine {
+        let seed = Genome(source: "x = 1\n# --OPTION--\nclass A:\n    pass\n")
+        try store.createRun(
+            RunStore.RunSettings(seedDirectory: "/s/tiny", seedName: "tiny", configuration: EngineConfig(), rngSeed: 1),
+            templates: [])
+        let engine = try Engine(seed: seed, config: EngineConfig(), rngSeed: 1)
+        for seq in 1...count {
+            try store.record(StoreChange(seq: seq, input: .pause, engine: engine, individuals: []))
+        }
+        return engine
+    }
+
+    @Test func snapshotsLiveInTheirOwnFileAndOnlyThisRunsNotNewerThanItsInputsAreUsed() throws {
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = try makeStore()
+        var engine = try runWithInputs(store, count: 5)
+        try store.saveSnapshot(engine, seq: 2)
+        _ = engine.stop(reason: "a change the newer snapshot holds")
+        try store.saveSnapshot(engine, seq: 4)
+        let file = directory.appendingPathComponent("ged-snapshots.sqlite").path
+        #expect(FileManager.default.fileExists(atPath: file))
+        #expect(try store.newestSnapshotBytes() > 0)
+        let main = try DatabaseQueue(path: store.path)
+        #expect(try main.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM snapshot") } == 0, "none in the run's database")
+        var recovery = try store.recovery()
+        #expect(recovery.snapshot?.seq == 4 && recovery.snapshot?.engine == engine && recovery.inputs.map(\.seq) == [5])
+
+        // The run's database restored from a backup older than the newest
+        // snapshot: the one before it is used, with the inputs after it.
+        try main.write { try $0.execute(sql: "DELETE FROM input WHERE seq > 3") }
+        recovery = try store.recovery()
+        #expect(recovery.snapshot?.seq == 2 && recovery.inputs.map(\.seq) == [3])
+
+        // A new run in the same folder does not see the old run's snapshots.
+        try main.write { db in
+            try db.execute(sql: "DELETE FROM input")
+            try db.execute(sql: "DELETE FROM run")
+        }
+        _ = try runWithInputs(store, count: 5)
+        recovery = try store.recovery()
+        #expect(recovery.snapshot == nil && recovery.inputs.count == 5)
+    }
+
+    @Test func aRunFromBeforeTheSnapshotFileResumesFromItsOwnSnapshotThenMovesOn() throws {
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = try makeStore()
+        let engine = try runWithInputs(store, count: 3)
+        let main = try DatabaseQueue(path: store.path)
+        try main.write { db in
+            try db.execute(sql: "INSERT INTO snapshot (seq, engine) VALUES (2, ?)", arguments: [try JSONEncoder().encode(engine)])
+        }
+        var recovery = try store.recovery()
+        #expect(recovery.snapshot?.seq == 2 && recovery.inputs.map(\.seq) == [3])
+        try store.saveSnapshot(engine, seq: 3)
+        #expect(try main.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM snapshot") } == 0, "the old one is dropped")
+        recovery = try store.recovery()
+        #expect(recovery.snapshot?.seq == 3 && recovery.inputs.isEmpty)
+    }
+}
