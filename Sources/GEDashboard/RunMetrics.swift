@@ -15,7 +15,8 @@ final class RunMetrics: Sendable {
     func text(for snapshot: DashboardSnapshot) -> String {
         let status = snapshot.status
         let engine = snapshot.reports.engine
-        let scored = engine.individuals.count { $0.fitness != nil }
+        // An evaluation job scored: at full fidelity, or at a lower rung.
+        let scored = engine.individuals.reduce(0) { $0 + ($1.fitness != nil ? 1 : 0) + ($1.lowerRungFitness?.count ?? 0) }
         count("ged_evaluations_total", ["outcome": "scored"], scored, "Evaluations completed, by outcome.")
         count("ged_evaluations_total", ["outcome": "failed"], status.evaluations - scored, "Evaluations completed, by outcome.")
         for (kind, number) in status.failures {
@@ -34,6 +35,7 @@ final class RunMetrics: Sendable {
         }
         let busy = snapshot.workers.count { $0.running > 0 }
         gauge("ged_busy_fraction", [:], snapshot.workers.isEmpty ? 0 : Double(busy) / Double(snapshot.workers.count), "The share of connected workers running a job.")
+        gauge("ged_training_seconds", [:], engine.trainingSeconds, "Training time the evaluations took, as workers reported it.")
         gauge("ged_hypervolume", [:], status.hypervolume ?? 0, "Hypervolume of the evaluated points (0 before the first).")
         for best in status.best {
             gauge("ged_best", ["objective": best.objective], best.value, "The best value of each objective.")
