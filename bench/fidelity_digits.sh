@@ -8,9 +8,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 HOURS="${HOURS:-0.1}"
+BIN="${GED_BIN:-$(swift build -c release --show-bin-path)}"
 for rungs in true false; do
-    RUN_DIR="$PWD/.run-fidelity-$rungs" BUDGET=1000000 GED_EVOLUTION="multi_fidelity = $rungs
+    RUN_DIR="$PWD/.run-fidelity-$rungs" BUDGET=1000000 GED_BIN="$BIN" GED_EVOLUTION="multi_fidelity = $rungs
 max_gpu_hours = $HOURS" scripts/run-local.sh >/dev/null
+    # The stopped run, read from its state folder.
+    "$BIN/gectl" front --json --state-dir ".run-fidelity-$rungs/state" >".run-fidelity-$rungs/front.json"
+    "$BIN/gectl" status --json --state-dir ".run-fidelity-$rungs/state" >".run-fidelity-$rungs/status.json"
 done
 python3 - "$HOURS" <<'PY'
 import json, sys

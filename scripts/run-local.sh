@@ -7,8 +7,7 @@
 # GE_LLM_MODEL and GE_LLM_API_KEY when set; otherwise the offline `baseline` provider.
 # Also: SEED (a seed folder; its parent holds the seeds the workers see), BUDGET, RUN_DIR, PORT,
 # GED_BIN (a folder of built binaries to use instead of building), GED_EVOLUTION (more lines for
-# the [evolution] table of ged.toml, e.g. "max_gpu_hours = 0.1"). The front and the status are
-# also written as JSON to the run folder (front.json, status.json). Exits non-zero when the run
+# the [evolution] table of ged.toml, e.g. "max_gpu_hours = 0.1"). Exits non-zero when the run
 # stops before its budget (a broken seed, an LLM that refuses every request), saying why.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -117,6 +116,4 @@ say "Pareto front (accuracy up, parameters down):"
 "$BIN/gectl" front
 "$BIN/gectl" status
 "$BIN/gectl" plot --output "$RUN/front.svg" >/dev/null
-"$BIN/gectl" front --json >"$RUN/front.json"
-"$BIN/gectl" status --json >"$RUN/status.json"
 say "plot: $RUN/front.svg. To look around later: $BIN/ged --config $RUN/ged.toml & then GED_CONTROL=ipc://$RUN/control.sock $BIN/gectl show ID"

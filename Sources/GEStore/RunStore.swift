@@ -40,6 +40,10 @@ public final class RunStore: Sendable {
     /// Where snapshots go (see `SnapshotFile`); `nil` when reading a state
     /// folder that has none yet.
     private let snapshots: SnapshotFile?
+    /// What a snapshot save needs from the run's database, read at the first:
+    /// the run's creation time (each snapshot's tag) and whether an old
+    /// snapshot is still in the run's database.
+    private let snapshotTag = Mutex<(run: Double, legacy: Bool)?>(nil)
     /// The run's row as `record` last wrote it.
     private let lastProgress = Mutex<RunProgress?>(nil)
 
@@ -98,6 +102,7 @@ public final class RunStore: Sendable {
         let now = Date().timeIntervalSince1970
         // Snapshots an earlier run left in this folder are not this run's.
         try snapshots?.removeAll()
+        snapshotTag.withLock { $0 = nil }
         let run = RunRecord(
             createdAt: now, seedDirectory: settings.seedDirectory, seedName: settings.seedName,
             configuration: Self.json(settings.configuration), rngSeed: Int64(bitPattern: settings.rngSeed),
@@ -198,12 +203,20 @@ public final class RunStore: Sendable {
     public func saveSnapshot(_ engine: Engine, seq: Int) throws {
         guard let snapshots else { throw StoreError.unreadable(path: path, "opened for reading only") }
         let encoded = try JSONEncoder().encode(engine)
-        let (run, legacy) = try pool.read { db in
-            (try RunRecord.fetchOne(db)?.createdAt ?? 0, try SnapshotRecord.fetchCount(db) > 0)
+        let tag = try snapshotTag.withLock { cached in
+            if let cached { return cached }
+            let read = try pool.read { db in
+                (run: try RunRecord.fetchOne(db)?.createdAt ?? 0, legacy: try SnapshotRecord.fetchCount(db) > 0)
+            }
+            cached = read
+            return read
         }
-        try snapshots.save(encoded, seq: seq, run: run)
+        try snapshots.save(encoded, seq: seq, run: tag.run)
         // Runs from before the snapshot file kept theirs in the run's database.
-        if legacy { try pool.write { db in _ = try SnapshotRecord.deleteAll(db) } }
+        if tag.legacy {
+            try pool.write { db in _ = try SnapshotRecord.deleteAll(db) }
+            snapshotTag.withLock { $0?.legacy = false }
+        }
     }
 
     /// Evaluations completed, as last committed (0 before the run is created).

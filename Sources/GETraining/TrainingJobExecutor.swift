@@ -108,6 +108,9 @@ public final class TrainingJobExecutor: JobExecutor {
         guard let spec = try? JSONDecoder().decode(TrainingJobSpec.self, from: job.payload) else {
             return setupFailure("the job payload is not a training job")
         }
+        if let epochs = spec.epochs, !(1...1_000_000).contains(epochs) {
+            return setupFailure("the job asks for \(epochs) epochs; a rung trains 1 to 1,000,000")
+        }
         let manifest: SeedManifest
         do {
             manifest = try SeedManifest.load(directory: settings.seeds + "/" + spec.seed)

@@ -44,33 +44,21 @@ struct FidelitySimulation {
         return (parts[0], parts[1])
     }
 
-    struct Event: Comparable {
-        let time: Double
-        let order: Int
-        let kind: Kind
-        enum Kind {
-            case answer(LLMRequest, parents: [(x: Double, y: Double)])
-            case rephrased(RephraseRequest)
-            case evaluated(IndividualID, rung: Int, worker: Int)
-        }
-        static func < (a: Event, b: Event) -> Bool { (a.time, a.order) < (b.time, b.order) }
-        static func == (a: Event, b: Event) -> Bool { (a.time, a.order) == (b.time, b.order) }
+    enum Event {
+        case answer(LLMRequest, parents: [(x: Double, y: Double)])
+        case rephrased(RephraseRequest)
+        case evaluated(IndividualID, rung: Int, worker: Int)
     }
 
     mutating func run(config: EngineConfig) throws -> Outcome {
         var engine = try Engine(seed: Genome(source: "import math\n\(Self.marker)\n" + Self.segment(x: 0.5, y: 0.5), marker: Self.marker), config: config, rngSeed: seed)
         var llm = SeededRandom(seed: seed ^ 0x11A)
-        var events: [Event] = []
-        var order = 0, now = 0.0
+        var events = SimulatedEvents<Event>()
+        var now = 0.0
         var idle = Array(0..<workers)
         var outcome = Outcome()
         outcome.evaluationsPerRung = Array(repeating: 0, count: epochs.count)
         var front: [[Double]] = []
-        func push(_ time: Double, _ kind: Event.Kind) {
-            order += 1
-            let event = Event(time: time, order: order, kind: kind)
-            events.insert(event, at: events.firstIndex { $0 > event } ?? events.count)
-        }
         while !engine.isFinished {
             for command in engine.step(freeLLMSlots: 64, freeEvaluationSlots: idle.count, library: library) {
                 switch command {
@@ -78,16 +66,15 @@ struct FidelitySimulation {
                     // The parents' points are read now: by the answer, a
                     // parent that left the population has no genome.
                     let parents = request.prompt.parents.map { Self.latent(of: engine.genome(of: $0)) }
-                    push(now + 0.001, .answer(request, parents: parents))
+                    events.add(.answer(request, parents: parents), at: now + 0.001)
                 case .rephrase(let request):
-                    push(now + 0.001, .rephrased(request))
+                    events.add(.rephrased(request), at: now + 0.001)
                 case .evaluate(let id, _):
                     let rung = config.fidelity == nil ? epochs.count - 1 : engine.rung(of: id)
-                    push(now + Double(epochs[rung]), .evaluated(id, rung: rung, worker: idle.removeFirst()))
+                    events.add(.evaluated(id, rung: rung, worker: idle.removeFirst()), at: now + Double(epochs[rung]))
                 }
             }
-            guard !events.isEmpty else { break }
-            let event = events.removeFirst()
+            guard let event = events.next() else { break }
             now = event.time
             switch event.kind {
             case .answer(let request, let parents):

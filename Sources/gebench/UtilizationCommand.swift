@@ -42,44 +42,30 @@ struct UtilizationCommand: ParsableCommand {
         FileHandle.standardOutput.write(data + Data("\n".utf8))
     }
 
-    struct Event: Comparable {
-        let time: Double
-        let order: Int
-        let kind: Kind
-        enum Kind { case answer(LLMRequest), rephrased(RephraseRequest), evaluated(IndividualID, worker: Int) }
-        static func < (a: Event, b: Event) -> Bool { (a.time, a.order) < (b.time, b.order) }
-        static func == (a: Event, b: Event) -> Bool { (a.time, a.order) == (b.time, b.order) }
-    }
+    enum Event { case answer(LLMRequest), rephrased(RephraseRequest), evaluated(IndividualID, worker: Int) }
 
     func simulate(config: EngineConfig, library: PromptLibrary) throws -> (busy: Double, seconds: Double, evaluations: Int) {
         let seedGenome = Genome(source: "import torch\n# --OPTION--\nclass A:\n    width = 16\n# --OPTION--\nclass B:\n    depth = 3\n")
         var engine = try Engine(seed: seedGenome, config: config, rngSeed: seed)
         var durations = SeededRandom(seed: seed ^ 0x5EED)
-        var events: [Event] = []
-        var order = 0
+        var events = SimulatedEvents<Event>()
         var now = 0.0, busy = 0.0
         var idle = Array(0..<workers)
-        func push(_ time: Double, _ kind: Event.Kind) {
-            order += 1
-            let event = Event(time: time, order: order, kind: kind)
-            events.insert(event, at: events.firstIndex { $0 > event } ?? events.count)
-        }
         while !engine.isFinished {
             for command in engine.step(freeLLMSlots: 1_000, freeEvaluationSlots: idle.count, library: library) {
                 switch command {
                 case .generate(let request):
-                    push(now + llmSeconds, .answer(request))
+                    events.add(.answer(request), at: now + llmSeconds)
                 case .rephrase(let request):
-                    push(now + llmSeconds, .rephrased(request))
+                    events.add(.rephrased(request), at: now + llmSeconds)
                 case .evaluate(let id, _):
                     let worker = idle.removeFirst()
                     let duration = evaluationTime(&durations)
                     busy += duration
-                    push(now + duration, .evaluated(id, worker: worker))
+                    events.add(.evaluated(id, worker: worker), at: now + duration)
                 }
             }
-            guard !events.isEmpty else { break }
-            let event = events.removeFirst()
+            guard let event = events.next() else { break }
             now = event.time
             switch event.kind {
             case .answer(let request):

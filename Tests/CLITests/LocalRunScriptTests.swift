@@ -46,6 +46,16 @@ extension ProcessSuites {
             // The run can be read afterwards without the daemon.
             let front = try ProcessRunner.run("gectl", ["front", "--state-dir", checkout.path + "/.run/state"])
             #expect(front.status == 0 && front.stdout.contains("0 "), "\(front.stdout)\(front.stderr)")
+            // DigitsCNN declares fidelity rungs, on by default: the seed trained
+            // at full fidelity, the three children at the lowest rung (those
+            // the LLM's edit did not break scored there; none could go higher
+            // within 4 evaluations).
+            let status = try ProcessRunner.run("gectl", ["status", "--json", "--state-dir", checkout.path + "/.run/state"])
+            let report = try #require(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])
+            #expect(report["rungEpochs"] as? [Int] == [1, 4, 12], "\(status.stdout)")
+            let scored = try #require(report["scoredPerRung"] as? [Int], "\(status.stdout)")
+            #expect(scored.count == 3 && scored[0] <= 3 && scored[1] == 0 && scored[2] == 1, "\(scored)")
+            #expect((report["trainingSeconds"] as? Double ?? 0) > 0)
         }
 
         @Test(.enabled(if: torchAvailable, "PyTorch is not installed (pip install torch==2.13.0+cpu): the local run is not tested"))

@@ -71,6 +71,12 @@ import Testing
             ("variation.max_tokens", "[5, 1e300]", "integers within 1…1000000"),
             ("variation.mutation_temperature", "[0.3, 0.1]", "low <= high"),
             ("evolution.mode", "fastest", "must be \"steady\" or \"generational\""),
+            ("evolution.max_gpu_hours", "nan", "must be a number 0.001…10000000.0"),
+            ("evolution.max_gpu_hours", "-1", "must be a number 0.001…10000000.0"),
+            ("evolution.max_gpu_hours", "1e308", "must be a number 0.001…10000000.0"),
+            ("evolution.promotion_eta", "1", "must be an integer 2…100"),
+            ("evolution.promotion_eta", "9223372036854775807", "must be an integer 2…100"),
+            ("evolution.multi_fidelity", "\"yes\"", "must be true or false"),
             ("evolution.evaluate_seed", "1", "must be true or false"),
             ("bus.work", String(repeating: "x", count: 0), "must be a non-empty string"),
         ]

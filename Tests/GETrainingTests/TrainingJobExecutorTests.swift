@@ -24,10 +24,10 @@ import Testing
     }
 
     func run(
-        _ source: String, id: String = "j1", seed: String = "tiny", executor: TrainingJobExecutor? = nil,
+        _ source: String, id: String = "j1", seed: String = "tiny", epochs: Int? = nil, executor: TrainingJobExecutor? = nil,
         progress: @escaping @Sendable (String) -> Void = { _ in }
     ) throws -> EvaluationOutcome {
-        let payload = try JSONEncoder().encode(TrainingJobSpec(seed: seed, source: source))
+        let payload = try JSONEncoder().encode(TrainingJobSpec(seed: seed, source: source, epochs: epochs))
         let data = (executor ?? self.executor()).execute(JobAssignment(id: id, kind: .gpu, attempt: 1, lease: "l", payload: payload), progress: progress)
         return try JSONDecoder().decode(EvaluationOutcome.self, from: data)
     }
@@ -96,6 +96,16 @@ import Testing
         let outcome = try run(variant(mode: "hang"), executor: work)
         // Cancelled, not timed out: the 3 s limit did not end it.
         #expect(outcome.failed?.kind == .cancelled)
+    }
+
+    @Test func aRungsEpochsReachTheTrainingCommandAndAbsurdOnesAreRefused() throws {
+        defer { try? FileManager.default.removeItem(atPath: workRoot) }
+        let outcome = try run(variant(mode: "ok"), epochs: 1)
+        #expect(outcome.run.metrics["epochs"] == 1, "\(outcome)")
+        for absurd in [0, -3, Int.max, Int.min] {
+            let refused = try run(variant(mode: "ok"), id: "a\(absurd)", epochs: absurd)
+            #expect(refused.failed?.kind == .setup && refused.failed?.reason.contains("epochs") == true, "\(absurd): \(refused)")
+        }
     }
 
     @Test func unknownSeedsAndBadPayloadsAreSetupFailures() throws {

@@ -118,6 +118,7 @@ public struct Engine: Codable, Sendable, Equatable {
             bornAfterEvaluations: 0, generation: 0)
         self.individuals = [seedIndividual]
         self.pipelineCounts = PipelineCounts(counting: individuals)
+        self.fidelityLadder = config.fidelity.map { FidelityLadder(rungs: $0.rungs) }
         fingerprints[seed.fingerprint] = 0
         if config.evaluateSeed {
             evaluationQueue.append(0)
@@ -514,9 +515,7 @@ public struct Engine: Codable, Sendable, Equatable {
         if let scores = individuals[child].lowerRungFitness, let last = scores.last {
             // A promoted child keeps what it earned: it waits at its rung
             // again, and may be promoted once the run resumes.
-            let rung = scores.count - 1
-            ladder.promoted[rung].remove(child)
-            setStatus(of: child, .rungScored(rung: rung, fitness: last))
+            setStatus(of: child, .rungScored(rung: scores.count - 1, fitness: last))
             return []
         }
         let failure = Failure(.cancelled, "the run stopped: \(reason)")

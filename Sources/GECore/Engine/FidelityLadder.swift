@@ -1,5 +1,6 @@
-/// The rungs of multi-fidelity evaluation: who scored at each lower rung and
-/// who was promoted from it.
+/// The rungs of multi-fidelity evaluation: who scored at each lower rung, in
+/// order of arrival. Who was promoted from a rung follows from the statuses:
+/// every member not still waiting there (`rungScored` at that rung).
 ///
 /// Promotion is asynchronous successive halving (ASHA, Li et al. 2020): no
 /// rung waits to fill. Whenever a child scores at rung r, the top ⌊n/η⌋ of
@@ -16,12 +17,9 @@
 struct FidelityLadder: Codable, Sendable, Equatable {
     /// Per lower rung: the children scored there, in order of arrival.
     var scored: [[IndividualID]]
-    /// Per lower rung: the children promoted from it.
-    var promoted: [Set<IndividualID>]
 
     init(rungs: Int) {
         scored = Array(repeating: [], count: rungs - 1)
-        promoted = Array(repeating: [], count: rungs - 1)
     }
 }
 
@@ -41,9 +39,22 @@ extension Engine {
         return ladder.scored.map(\.count) + [individuals.count { $0.fitness != nil }]
     }
 
+    /// The ladder (empty without rungs). The engine mutates `fidelityLadder`
+    /// itself, in place: a result must not copy every rung's members.
     var ladder: FidelityLadder {
-        get { fidelityLadder ?? FidelityLadder(rungs: config.fidelity?.rungs ?? 1) }
-        set { fidelityLadder = newValue }
+        fidelityLadder ?? FidelityLadder(rungs: 1)
+    }
+
+    /// Whether `id` waits at `rung` for a promotion.
+    func isWaiting(_ id: IndividualID, at rung: Int) -> Bool {
+        if case .rungScored(rung, _) = individuals[id].status { return true }
+        return false
+    }
+
+    /// The members of `rung` that left it: promoted (and trained or failed
+    /// higher up, or queued for it).
+    func promoted(from rung: Int) -> [IndividualID] {
+        ladder.scored[rung].filter { !isWaiting($0, at: rung) }
     }
 
     /// A child scored below full fidelity: it waits at its rung, and the
@@ -51,7 +62,7 @@ extension Engine {
     mutating func scoreAtLowerRung(_ id: IndividualID, rung: Int, objectives: [Double]) -> [EngineEvent] {
         individuals[id].lowerRungFitness = (individuals[id].lowerRungFitness ?? []) + [objectives]
         setStatus(of: id, .rungScored(rung: rung, fitness: objectives))
-        ladder.scored[rung].append(id)
+        fidelityLadder?.scored[rung].append(id)
         return [.rungScored(id, rung: rung, fitness: objectives)] + promote(from: rung)
     }
 
@@ -64,16 +75,11 @@ extension Engine {
         guard count > 0 else { return [] }
         let best = NSGA2.select(
             members.map { individuals[$0].lowerRungFitness![rung] }, weights: config.weights, count: count)
+        var left = members.count { !isWaiting($0, at: rung) }
         var events: [EngineEvent] = []
-        for index in best {
-            let id = members[index]
-            // Only a child still waiting at this rung: not one promoted, or
-            // cancelled back to it by a stop, or failed higher up.
-            guard ladder.promoted[rung].count < count, mayCreate else { break }
-            guard individuals[id].status == .rungScored(rung: rung, fitness: individuals[id].lowerRungFitness![rung]),
-                  !ladder.promoted[rung].contains(id)
-            else { continue }
-            ladder.promoted[rung].insert(id)
+        for id in best.map({ members[$0] }) where isWaiting(id, at: rung) {
+            guard left < count, mayCreate else { break }
+            left += 1
             setStatus(of: id, .awaitingEvaluation)
             let firstNewChild = evaluationQueue.firstIndex { self.rung(of: $0) == 0 } ?? evaluationQueue.endIndex
             evaluationQueue.insert(id, at: firstNewChild)
