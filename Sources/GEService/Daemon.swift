@@ -299,7 +299,7 @@ public final class Daemon {
                     metrics: run.metrics.isEmpty ? nil : run.metrics, logTail: run.logTail.isEmpty ? nil : run.logTail)
                 workers[id] = finishedJob?.worker
             }
-        case .step, .configure, .pause, .resume, .stop:
+        case .step, .configure, .pause, .resume, .stop, .modelsServed:
             break
         }
         let (commands, events) = engine.apply(input, library: library)

@@ -58,6 +58,7 @@ public struct Engine: Codable, Sendable, Equatable {
     var pipelineCounts: PipelineCounts?
     var fidelityLadder: FidelityLadder?
     var trainingSecondsDone: Double?
+    var modelAccounting: ModelAccounting?
 
     /// Seconds of training the evaluations took, as workers reported them.
     public internal(set) var trainingSeconds: Double {
@@ -191,15 +192,24 @@ public struct Engine: Codable, Sendable, Equatable {
     /// request ids are ignored: results are idempotent.
     public mutating func receiveAnswer(requestID: Int, outcome: LLMOutcome) -> [EngineEvent] {
         if let rephrasing = evolution.open.removeValue(forKey: requestID) {
-            return receiveRephrasing(rephrasing, outcome: outcome)
+            let events = receiveRephrasing(rephrasing, outcome: outcome)
+            return events + countAnswer(outcome, model: answeringModel(requested: rephrasing.model, outcome: outcome))
         }
         guard let request = openRequests.removeValue(forKey: requestID) else { return [] }
+        let model = answeringModel(requested: request.model, outcome: outcome)
+        let events = applyAnswer(to: request, outcome: outcome, model: model)
+        // Counted after the answer is applied: a budget spent by this answer
+        // stops the run with its child already settled.
+        return events + countAnswer(outcome, model: model)
+    }
+
+    private mutating func applyAnswer(to request: LLMRequest, outcome: LLMOutcome, model: String?) -> [EngineEvent] {
         let child = request.child
         let variation = Individual.Variation(
             variation: request.prompt.variation, templateID: request.prompt.templateID,
             persona: request.prompt.persona, category: request.prompt.category,
             segment: request.prompt.segment, temperature: request.prompt.sampling.temperature,
-            elite: request.prompt.elite)
+            elite: request.prompt.elite, model: model)
         if case .failure(let failure, _) = outcome, failure.kind != .unavailable, stopReason == nil {
             // A failed child keeps the prompt it was tried with, for `gectl show`.
             individuals[child].variations.append(variation)
@@ -266,6 +276,7 @@ public struct Engine: Codable, Sendable, Equatable {
         var events: [EngineEvent]
         switch outcome {
         case .failure(let failure, _):
+            if individuals[id].lowerRungFitness == nil { settleTrials(of: id, accepted: false) }
             setStatus(of: id, .failed(failure))
             events = [.evaluationFailed(id, failure)]
             events += noteEvaluationFailure(of: id, failure)
@@ -274,6 +285,7 @@ public struct Engine: Codable, Sendable, Equatable {
             guard objectives.count == config.weights.count, objectives.allSatisfy(\.isFinite) else {
                 let failure = Failure(
                     .invalidResult, "result has objectives \(objectives), expected \(config.weights.count) finite values")
+                if individuals[id].lowerRungFitness == nil { settleTrials(of: id, accepted: false) }
                 setStatus(of: id, .failed(failure))
                 events = [.evaluationFailed(id, failure)]
                 events += noteEvaluationFailure(of: id, failure)
@@ -285,7 +297,9 @@ public struct Engine: Codable, Sendable, Equatable {
                 events = scoreAtLowerRung(id, rung: rung, objectives: objectives)
                 break
             }
-            countTemplateUse(ofScored: id, fitness: objectives)
+            let accepted = isAccepted(objectives, among: population) { $0.fitness }
+            if individuals[id].lowerRungFitness == nil { settleTrials(of: id, accepted: accepted) }
+            countTemplateUse(ofScored: id, accepted: accepted)
             if individuals[id].origin == .repair { repairs.scored += 1 }
             setStatus(of: id, .evaluated(fitness: objectives))
             hallOfFame.offer(id: id, weighted: zip(objectives, config.weights).map { $0 * $1 })
@@ -309,11 +323,9 @@ public struct Engine: Codable, Sendable, Equatable {
         return events
     }
 
-    /// A worker's training time as the budget counts it: a value that is
-    /// negative, not finite or over a week (a clock gone wrong, or a
-    /// hostile worker) counts as nothing, not as the whole budget.
+    /// A worker's training time as the budget counts it (`ReportedDuration`).
     static func trainingSeconds(reported seconds: Double) -> Double {
-        seconds.isFinite && seconds > 0 && seconds <= 604_800 ? seconds : 0
+        ReportedDuration.counted(seconds)
     }
 
     /// Takes new settings while running: the probabilities, sampling ranges,
@@ -351,6 +363,7 @@ public struct Engine: Codable, Sendable, Equatable {
         evaluationsCompleted >= config.evaluationBudget
             || config.maxGenerations.map { generation >= $0 } ?? false
             || config.maxTrainingHours.map { trainingSeconds >= $0 * 3600 } ?? false
+            || config.maxLLMCost.map { llmCost >= $0 } ?? false
     }
 
     /// Creates work again: ends a pause and, while budget (and generations)
@@ -443,7 +456,7 @@ public struct Engine: Codable, Sendable, Equatable {
         } else {
             return nil
         }
-        let request = LLMRequest(id: nextRequestID, child: planned.child, prompt: planned.prompt)
+        let request = LLMRequest(id: nextRequestID, child: planned.child, prompt: planned.prompt, model: chooseModel())
         nextRequestID += 1
         openRequests[request.id] = request
         return request
@@ -457,6 +470,7 @@ public struct Engine: Codable, Sendable, Equatable {
         }
         let fingerprint = genome(of: child).fingerprint
         if let original = fingerprints[fingerprint] {
+            settleTrials(of: child, accepted: false)
             setStatus(of: child, .duplicate(of: original))
             releaseGenomes(of: [child], keeping: [])
             return countBreedingFailure() + [.childDuplicate(child, of: original)]
@@ -486,6 +500,7 @@ public struct Engine: Codable, Sendable, Equatable {
     }
 
     mutating func failBreeding(_ child: IndividualID, _ failure: Failure) -> [EngineEvent] {
+        settleTrials(of: child, accepted: false)
         setStatus(of: child, .failed(failure))
         releaseGenomes(of: [child], keeping: [])
         return countBreedingFailure() + [.childFailed(child, failure)]

@@ -41,6 +41,16 @@ public struct EngineConfig: Codable, Sendable, Equatable {
     /// Hours of training (summed over every evaluation, as workers report
     /// them) after which the run stops; `nil`: no limit.
     public var maxTrainingHours: Double?
+    /// What the LLM requests may cost (at the listed models' prices, in
+    /// their currency) before the run stops; `nil`: no limit.
+    public var maxLLMCost: Double?
+    /// The models requests go to and how the bandit chooses among them.
+    public var portfolio: ModelPortfolio {
+        get { modelPortfolio ?? ModelPortfolio() }
+        set { modelPortfolio = newValue }
+    }
+    // Optional so that configurations stored before portfolios still decode.
+    var modelPortfolio: ModelPortfolio?
 
     /// Asynchronous successive halving (ASHA, Li et al. 2020): every child is
     /// first trained at the lowest rung; one in the top 1/η of its rung by
@@ -84,6 +94,10 @@ public struct EngineConfig: Codable, Sendable, Equatable {
         if let maxTrainingHours, !(maxTrainingHours > 0 && maxTrainingHours.isFinite) {
             throw ConfigError(key: "max_gpu_hours", message: "must be a positive number of hours, got \(maxTrainingHours)")
         }
+        if let maxLLMCost, !(maxLLMCost > 0 && maxLLMCost.isFinite) {
+            throw ConfigError(key: "max_llm_cost", message: "must be a positive amount, got \(maxLLMCost)")
+        }
+        try portfolio.validate()
         if let fidelity {
             guard (2...Self.maxRungs).contains(fidelity.rungs) else {
                 throw ConfigError(key: "train.rungs", message: "needs 2 to \(Self.maxRungs) rungs, got \(fidelity.rungs)")

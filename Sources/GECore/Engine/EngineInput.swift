@@ -13,6 +13,9 @@ public enum EngineInput: Codable, Sendable, Equatable {
     /// objectives, population and archive sizes, the seed's evaluation) keeps
     /// its value; the rest is taken if valid. See `Engine.reconfigure`.
     case configure(EngineConfig)
+    /// The model names the connected LLM workers serve, whenever that set
+    /// changes: the bandit chooses among the listed models in it.
+    case modelsServed([String])
 }
 
 extension Engine {
@@ -35,6 +38,9 @@ extension Engine {
             return ([], [])
         case .resume:
             return ([], resume())
+        case .modelsServed(let names):
+            serve(names)
+            return ([], [])
         }
     }
 }

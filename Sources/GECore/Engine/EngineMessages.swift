@@ -5,6 +5,8 @@ public struct LLMRequest: Codable, Sendable, Equatable {
     /// The individual this answer shapes.
     public let child: IndividualID
     public let prompt: VariationPrompt
+    /// The model the request goes to; `nil`: any LLM worker.
+    public var model: String?
 }
 
 /// Work the engine wants done.
@@ -59,6 +61,8 @@ public struct RephraseRequest: Codable, Sendable, Equatable {
     public let sampling: Sampling
     /// The round (generation) that asked for it; the evolved template is born in it.
     public let generation: Int
+    /// The model the request goes to; `nil`: any LLM worker.
+    public var model: String?
 
     /// The id the evolved template gets: its parent's, with the request's
     /// number, so ids stay unique and show the lineage.

@@ -60,6 +60,9 @@ extension Engine {
     /// A child scored below full fidelity: it waits at its rung, and the
     /// rung's promotions are decided again.
     mutating func scoreAtLowerRung(_ id: IndividualID, rung: Int, objectives: [Double]) -> [EngineEvent] {
+        if rung == 0 {
+            settleTrials(of: id, accepted: isAccepted(objectives, among: ladder.scored[0]) { $0.lowerRungFitness?.first })
+        }
         individuals[id].lowerRungFitness = (individuals[id].lowerRungFitness ?? []) + [objectives]
         setStatus(of: id, .rungScored(rung: rung, fitness: objectives))
         fidelityLadder?.scored[rung].append(id)

@@ -31,6 +31,9 @@ public struct Individual: Codable, Sendable, Equatable {
         public let segment: Int
         public let temperature: Double
         public let elite: IndividualID?
+        /// The model that answered; `nil` when unknown (no model listed,
+        /// and the worker named none).
+        public var model: String?
     }
 
     public let id: IndividualID

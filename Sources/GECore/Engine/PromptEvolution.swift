@@ -60,7 +60,7 @@ extension Engine {
         let planned = evolution.planned.removeFirst()
         let request = RephraseRequest(
             id: nextRequestID, original: planned.original, text: planned.text, sampling: planned.sampling,
-            generation: planned.generation)
+            generation: planned.generation, model: chooseModel())
         nextRequestID += 1
         evolution.open[request.id] = request
         return request

@@ -17,17 +17,13 @@ public struct TemplateUse: Codable, Sendable, Equatable {
 }
 
 extension Engine {
-    /// Counts a scored individual for each template that made it; call
-    /// before it joins the population.
-    mutating func countTemplateUse(ofScored id: IndividualID, fitness: [Double]) {
-        let weighted = zip(fitness, config.weights).map { $0 * $1 }
-        let dominated = population.contains { member in
-            Dominance.dominates(zip(individuals[member].fitness!, config.weights).map { $0 * $1 }, weighted)
-        }
+    /// Counts a scored individual for each template that made it;
+    /// `accepted`: no population member dominated it (`isAccepted`).
+    mutating func countTemplateUse(ofScored id: IndividualID, accepted: Bool) {
         var counted = Set<String>()
         for variation in individuals[id].variations where counted.insert(variation.templateID).inserted {
             templateUse[variation.templateID, default: TemplateUse()].evaluated += 1
-            if !dominated { templateUse[variation.templateID, default: TemplateUse()].front += 1 }
+            if accepted { templateUse[variation.templateID, default: TemplateUse()].front += 1 }
         }
     }
 }

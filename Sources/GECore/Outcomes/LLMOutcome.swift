@@ -39,14 +39,20 @@ public struct LLMCall: Codable, Sendable, Equatable {
     /// The model's whole answer when one arrived, capped at
     /// `LLMCall.answerLimit` bytes (its end kept).
     public var answer: String?
+    /// The model that answered, as the worker names it.
+    public var model: String?
+    /// Tokens the provider reported; `nil` when it reported none.
+    public var usage: TokenUsage?
 
     /// Evidence is capped so that a runaway answer cannot bloat the run.
     public static let answerLimit = 16_384
 
-    public init(requests: Int, seconds: Double, answer: String? = nil) {
+    public init(requests: Int, seconds: Double, answer: String? = nil, model: String? = nil, usage: TokenUsage? = nil) {
         self.requests = requests
         self.seconds = seconds
         self.answer = answer.map { Failure.excerpt(of: $0, lines: Int.max, bytes: Self.answerLimit) }
+        self.model = model
+        self.usage = usage
     }
 
     /// For outcomes the daemon makes itself (no worker answered).
