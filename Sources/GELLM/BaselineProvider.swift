@@ -7,12 +7,16 @@ import GECore
 public struct BaselineProvider: LLMProvider {
     /// Seconds each answer takes: a slow LLM, rehearsed without one.
     public var latency: Double
+    /// The model name it advertises: several baseline workers with
+    /// different names rehearse a portfolio of models.
+    public var model: String
 
-    public init(latency: Double = 0) {
+    public init(latency: Double = 0, model: String = "baseline") {
         self.latency = latency
+        self.model = model
     }
 
-    public var name: String { "baseline" }
+    public var provider: String { "baseline" }
 
     public var endpoint: String { "the baseline provider (no LLM)" }
 
@@ -31,7 +35,14 @@ public struct BaselineProvider: LLMProvider {
 
     /// Edits are drawn from an RNG seeded by the request, so the same request
     /// gives the same answer.
-    public func complete(_ request: CompletionRequest) throws(ProviderError) -> String {
+    /// The usage it reports is an estimate, four bytes a token, so cost
+    /// accounting and the cost budget can be rehearsed without an LLM.
+    public func complete(_ request: CompletionRequest) throws(ProviderError) -> Completion {
+        let text = answer(request)
+        return Completion(text: text, usage: TokenUsage(input: request.prompt.utf8.count / 4, output: text.utf8.count / 4))
+    }
+
+    private func answer(_ request: CompletionRequest) -> String {
         if latency > 0 { Thread.sleep(forTimeInterval: latency) }
         var rng = SeededRandom(seed: UInt64(CodeNormalizer.fingerprint(request.prompt), radix: 16)!
             ^ request.sampling.temperature.bitPattern ^ UInt64(request.sampling.maxTokens))

@@ -1,4 +1,5 @@
 import Foundation
+import GECore
 
 /// Google's Gemini `generateContent`.
 public struct GeminiProvider: LLMProvider {
@@ -18,11 +19,11 @@ public struct GeminiProvider: LLMProvider {
         self.http = http
     }
 
-    public var name: String { "gemini:\(model)" }
+    public var provider: String { "gemini" }
 
     public var endpoint: String { "\(baseURL)/v1beta/models/\(model):generateContent" }
 
-    public func complete(_ request: CompletionRequest) throws(ProviderError) -> String {
+    public func complete(_ request: CompletionRequest) throws(ProviderError) -> Completion {
         let url = "\(baseURL)/v1beta/models/\(model):generateContent"
         let object = try ProviderResponse.post(http, url: url, headers: ["x-goog-api-key: \(apiKey.value)"], body: [
             "contents": [["role": "user", "parts": [["text": request.prompt]]]],
@@ -39,6 +40,15 @@ public struct GeminiProvider: LLMProvider {
             throw .malformedResponse(reason.map { "prompt blocked: \($0)" }
                 ?? "no candidates[0].content.parts in \(ProviderResponse.snippet(object))")
         }
-        return parts.compactMap { $0["text"] as? String }.joined()
+        return Completion(text: parts.compactMap { $0["text"] as? String }.joined(), usage: Self.usage(in: object))
+    }
+
+    /// `usageMetadata`: prompt tokens, and candidate tokens plus a thinking
+    /// model's thought tokens (billed as output).
+    static func usage(in object: [String: Any]) -> TokenUsage? {
+        guard let metadata = object["usageMetadata"] as? [String: Any] else { return nil }
+        let candidates = TokenUsage(reportedInput: metadata["promptTokenCount"], reportedOutput: metadata["candidatesTokenCount"])
+        let thoughts = TokenUsage(reportedInput: nil, reportedOutput: metadata["thoughtsTokenCount"])
+        return candidates + thoughts
     }
 }

@@ -54,8 +54,11 @@ public final class LLMJobExecutor: JobExecutor {
 
     func run(_ job: JobAssignment) -> LLMOutcome {
         let start = Date()
+        var usage: TokenUsage?
         func call(_ requests: Int, answer: String? = nil) -> LLMCall {
-            LLMCall(requests: requests, seconds: Date().timeIntervalSince(start), answer: answer)
+            LLMCall(
+                requests: requests, seconds: Date().timeIntervalSince(start), answer: answer, model: provider.model,
+                usage: usage)
         }
         guard let spec = try? JSONDecoder().decode(LLMJobSpec.self, from: job.payload) else {
             return .failure(Failure(.request, "the job payload is not an LLM job"), call: call(0))
@@ -86,8 +89,9 @@ public final class LLMJobExecutor: JobExecutor {
             let suffix = error.isRetryable ? " (gave up after \(requests) attempts)" : ""
             let reason = "\(error) from \(provider.endpoint)\(suffix)" + (Self.fix(for: error).map { "; \($0)" } ?? "")
             return .failure(Failure(kind, reason), call: call(requests))
-        case .success(let text):
-            answer = text
+        case .success(let completion):
+            answer = completion.text
+            usage = completion.usage
         }
         if spec.answer == .text {
             let trimmed = answer.trimmingCharacters(in: .whitespacesAndNewlines)

@@ -19,17 +19,37 @@ public struct CompletionRequest: Sendable, Equatable {
     }
 }
 
+/// One answer: its text, and the tokens the provider says it used.
+public struct Completion: Sendable, Equatable {
+    public var text: String
+    /// `nil` when the reply carried no usage.
+    public var usage: TokenUsage?
+
+    public init(text: String, usage: TokenUsage? = nil) {
+        self.text = text
+        self.usage = usage
+    }
+}
+
 /// Something that answers prompts.
 public protocol LLMProvider: Sendable {
-    /// A name for logs and results, e.g. `openai:qwen2.5-coder` (never the key).
-    var name: String { get }
+    /// The kind of server it calls: `openai`, `gemini` or `baseline`.
+    var provider: String { get }
+
+    /// The model it asks, as the daemon's `[llm] models` names it.
+    var model: String { get }
 
     /// Where requests go, for messages that tell the operator what to fix
     /// (never the key).
     var endpoint: String { get }
 
     /// One attempt; retries are the caller's.
-    func complete(_ request: CompletionRequest) throws(ProviderError) -> String
+    func complete(_ request: CompletionRequest) throws(ProviderError) -> Completion
+}
+
+extension LLMProvider {
+    /// A name for logs, e.g. `openai:qwen2.5-coder` (never the key).
+    public var name: String { "\(provider):\(model)" }
 }
 
 /// Why one attempt produced no answer, classified for the retry policy.

@@ -1,4 +1,5 @@
 import Foundation
+import GECore
 
 /// OpenAI-compatible `/chat/completions`: OpenAI, vLLM, Ollama, llama.cpp server.
 public struct OpenAIProvider: LLMProvider {
@@ -15,7 +16,7 @@ public struct OpenAIProvider: LLMProvider {
         self.http = http
     }
 
-    public var name: String { "openai:\(model)" }
+    public var provider: String { "openai" }
 
     public var endpoint: String { baseURL + "/chat/completions" }
 
@@ -44,7 +45,7 @@ public struct OpenAIProvider: LLMProvider {
         return "the server at \(baseURL) does not list the model \(model) (it lists \(shown)); requests will likely fail with HTTP 404"
     }
 
-    public func complete(_ request: CompletionRequest) throws(ProviderError) -> String {
+    public func complete(_ request: CompletionRequest) throws(ProviderError) -> Completion {
         let object = try ProviderResponse.post(http, url: endpoint, headers: headers, body: [
             "model": model,
             "messages": [["role": "user", "content": request.prompt]],
@@ -59,6 +60,9 @@ public struct OpenAIProvider: LLMProvider {
         else {
             throw .malformedResponse("no choices[0].message.content in \(ProviderResponse.snippet(object))")
         }
-        return content
+        let usage = object["usage"] as? [String: Any]
+        return Completion(
+            text: content,
+            usage: usage.map { TokenUsage(reportedInput: $0["prompt_tokens"], reportedOutput: $0["completion_tokens"]) })
     }
 }

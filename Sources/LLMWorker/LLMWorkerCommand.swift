@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GEBus
+import GECore
 import GECLI
 import Logging
 import GELLM
@@ -37,7 +38,7 @@ struct LLMWorkerCommand: ParsableCommand {
     @Option(help: "The API base URL (default: $GE_LLM_URL; Gemini: Google's endpoint).")
     var baseURL: String?
 
-    @Option(help: "The model name (default: $GE_LLM_MODEL).")
+    @Option(help: "The model name (default: $GE_LLM_MODEL; baseline: \"baseline\"). The worker advertises it, and the daemon sends it the requests for this model of its [llm] models.")
     var model: String?
 
     @Option(help: "Environment variable holding the API key.")
@@ -78,6 +79,9 @@ struct LLMWorkerCommand: ParsableCommand {
         StandardErrorLogHandler.bootstrap()
         if try connection.generateKeysIfAsked() { return }
         let llm = try makeProvider()
+        if let problem = LLMModel.problem(withName: llm.model) {
+            throw ValidationError("--model: \(problem)")
+        }
         if let openAI = llm as? OpenAIProvider, let problem = openAI.modelCheck() {
             logger.line("warning: " + problem)
         }
@@ -86,7 +90,8 @@ struct LLMWorkerCommand: ParsableCommand {
         let executor = LLMJobExecutor(
             provider: llm, retry: retry, syntax: SyntaxChecker(python: python), log: logger.line)
         let config = try connection.workerConfig(
-            kind: .llm, defaultName: "llm", capabilities: WorkerCapabilities(slots: concurrency))
+            kind: .llm, defaultName: "llm", capabilities: WorkerCapabilities(
+                slots: concurrency, provider: llm.provider, model: llm.model))
         let client = try WorkerClient(context: ZMQContext(), config: config, executor: executor, log: logger.line)
         let control = client.control
         let signals = TerminationSignals { _ in control.stop() }
@@ -100,7 +105,7 @@ struct LLMWorkerCommand: ParsableCommand {
         let http = HTTPClient(connectTimeout: connectTimeout, totalTimeout: timeout)
         switch provider {
         case .baseline:
-            return BaselineProvider(latency: baselineLatency)
+            return BaselineProvider(latency: baselineLatency, model: model ?? "baseline")
         case .openai:
             guard let url = baseURL ?? environment["GE_LLM_URL"] else {
                 throw ValidationError("the openai provider needs --base-url or $GE_LLM_URL, e.g. http://localhost:8000/v1")

@@ -48,6 +48,27 @@ import Testing
         #expect(jobs(in: afterResult).map(\.1) == ["t2"], "the freed slot is used at once: credit is derived, not granted")
     }
 
+    @Test func aJobNamingAModelGoesOnlyToAWorkerServingItAndDoesNotHoldUpOthers() throws {
+        var broker = BrokerCore()
+        let small = Data("S".utf8), large = Data("X".utf8), unnamed = Data("U".utf8)
+        func llmHello(_ model: String?) -> BusMessage {
+            .hello(Hello(kind: .llm, name: model ?? "any", host: "h", capabilities: WorkerCapabilities(slots: 1, provider: "openai", model: model)))
+        }
+        _ = broker.receive(llmHello("small"), from: small, now: 0)
+        var actions = broker.submit(id: "r1", kind: .llm, payload: Data(), model: "large")
+        actions += broker.submit(id: "r2", kind: .llm, payload: Data(), model: "small")
+        actions += broker.submit(id: "r3", kind: .llm, payload: Data(), model: "absent")
+        #expect(jobs(in: actions).map(\.1) == ["r2"], "r1 waits for a large worker without blocking r2")
+        actions = broker.receive(llmHello("large"), from: large, now: 1)
+        #expect(jobs(in: actions).map(\.0) == [large] && jobs(in: actions).map(\.1) == ["r1"])
+        // A worker that names no model takes jobs that name none, never r3.
+        actions = broker.receive(llmHello(nil), from: unnamed, now: 2)
+        actions += broker.submit(id: "r4", kind: .llm, payload: Data(), now: 2)
+        #expect(jobs(in: actions).map(\.1) == ["r4"])
+        #expect(jobs(in: actions).map(\.0) == [unnamed])
+        #expect(broker.queued(.llm) == 1, "r3 waits for a worker serving its model")
+    }
+
     @Test func aSilentWorkerIsDeclaredDeadAndItsJobsGoElsewhereAfterTheReclaimWindow() {
         var broker = BrokerCore()
         _ = broker.receive(hello(.gpu, slots: 1), from: gpuA, now: 0)

@@ -43,6 +43,8 @@ import Testing
         #expect(outcome.failed == nil)
         #expect(outcome.source == "import math\n# --OPTION--\nclass A:\n    x = 2\n", "the worker sends the whole child file")
         #expect(outcome.call.requests == 1 && waits.isEmpty)
+        #expect(outcome.call.model == "ok")
+        #expect(outcome.call.usage == TokenUsage(input: 120, output: 40), "OpenAI's usage is reported")
         let request = try #require(try server.requests().last)
         #expect(request["authorization"] as? String == "Bearer secret")
         let body = try #require(request["body"] as? [String: Any])
@@ -118,12 +120,21 @@ import Testing
             model: "gemini-test", apiKey: APIKey("gkey"), baseURL: "http://127.0.0.1:\(server.port)",
             http: HTTPClient(connectTimeout: 2, totalTimeout: 5))
         let answer = try provider.complete(CompletionRequest(prompt: "hi", sampling: spec().sampling, subject: ""))
-        #expect(answer.contains("class A:"))
+        #expect(answer.text.contains("class A:"))
+        #expect(answer.usage == TokenUsage(input: 90, output: 42), "usageMetadata: thoughts count as output")
         let request = try #require(try server.requests().last)
         #expect(request["path"] as? String == "/v1beta/models/gemini-test:generateContent")
         #expect(request["goog_key"] as? String == "gkey")
         let config = (request["body"] as? [String: Any])?["generationConfig"] as? [String: Any]
         #expect(config?["maxOutputTokens"] as? Int == 700)
+    }
+
+    @Test func usageIsOnlyWhatTheServerSaysWithinBounds() {
+        #expect(run(model: "no-usage").outcome.call.usage == nil)
+        #expect(run(model: "hostile-usage").outcome.call.usage == TokenUsage(input: 0, output: TokenUsage.limit))
+        // A retried job counts the attempt that answered.
+        let retried = run(model: "ratelimit").outcome.call
+        #expect(retried.requests == 2 && retried.usage == TokenUsage(input: 120, output: 40))
     }
 
     @Test func connectionRefusedIsATransportError() {
@@ -141,7 +152,8 @@ import Testing
             subject: "class B(nn.Module):\n    def __init__(self):\n        self.a = nn.ReLU()\n        self.c = nn.Conv2d(16, 32, 3)\n")
         let first = try BaselineProvider().complete(request)
         #expect(first == (try BaselineProvider().complete(request)))
-        let code = try CodeExtractor.extract(from: first, expectedNames: ["B"]).get()
+        #expect(first.usage == TokenUsage(input: 0, output: first.text.utf8.count / 4), "an estimate, four bytes a token")
+        let code = try CodeExtractor.extract(from: first.text, expectedNames: ["B"]).get()
         #expect(code.hasPrefix("class B(nn.Module):"))
         #expect(code != request.subject.trimmingCharacters(in: .newlines))
         var other = request

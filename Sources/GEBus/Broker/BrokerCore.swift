@@ -97,6 +97,8 @@ public struct BrokerCore: Sendable {
     struct Entry: Sendable {
         let kind: WorkerKind
         let payload: Data
+        /// The model a worker must serve to take it; `nil`: any worker.
+        let model: String?
         /// Seconds a hand-out may take before the job is taken back.
         let deadline: Double?
         var attempts = 0
@@ -129,11 +131,14 @@ public struct BrokerCore: Sendable {
     ///     taken back, cancelled on its holder and handed out again.
     ///   - lease: the lease it was held under before a daemon restart: the
     ///     job waits `reclaimWindow` seconds for that holder to claim it.
+    ///   - model: only a worker serving this model (`WorkerCapabilities.model`)
+    ///     may take it; `nil`: any worker of its kind.
     public mutating func submit(
-        id: String, kind: WorkerKind, payload: Data, deadline: Double? = nil, lease: String? = nil, now: Double = 0
+        id: String, kind: WorkerKind, payload: Data, deadline: Double? = nil, lease: String? = nil,
+        model: String? = nil, now: Double = 0
     ) -> [BrokerAction] {
         guard jobs[id] == nil, !isFinished(id) else { return [] }
-        var entry = Entry(kind: kind, payload: payload, deadline: deadline)
+        var entry = Entry(kind: kind, payload: payload, model: model, deadline: deadline)
         if let lease {
             entry.lease = lease
             entry.reservedUntil = now + config.reclaimWindow
@@ -337,7 +342,9 @@ public struct BrokerCore: Sendable {
     // MARK: Dispatch
 
     /// Hands queued jobs, in order, each to the least-loaded worker of its
-    /// kind with a free slot that is not still running an old copy of it.
+    /// kind (serving its model, if it names one) with a free slot that is
+    /// not still running an old copy of it. A job whose model no free
+    /// worker serves waits without holding up the jobs behind it.
     private mutating func dispatch(now: Double) -> [BrokerAction] {
         var actions: [BrokerAction] = []
         for kind in WorkerKind.allCases {
@@ -348,7 +355,9 @@ public struct BrokerCore: Sendable {
             for jobID in queue {
                 guard let entry = jobs[jobID], !candidates.isEmpty,
                       entry.reservedUntil.map({ now >= $0 }) ?? true,
-                      let identity = candidates.filter({ !$0.value.stale.contains(jobID) }).min(by: Self.lessLoaded)?.key
+                      let identity = candidates.filter({
+                          !$0.value.stale.contains(jobID) && (entry.model == nil || $0.value.capabilities.model == entry.model)
+                      }).min(by: Self.lessLoaded)?.key
                 else {
                     waiting.append(jobID)
                     continue

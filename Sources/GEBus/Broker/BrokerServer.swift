@@ -52,8 +52,10 @@ public final class BrokerServer {
     public static let receiveHighWaterMark: Int32 = 64
 
     /// Queues a job (see `BrokerCore.submit`).
-    public func submit(id: String, kind: WorkerKind, payload: Data, deadline: Double? = nil, lease: String? = nil) -> [BrokerAction] {
-        perform(core.submit(id: id, kind: kind, payload: payload, deadline: deadline, lease: lease, now: now))
+    public func submit(
+        id: String, kind: WorkerKind, payload: Data, deadline: Double? = nil, lease: String? = nil, model: String? = nil
+    ) -> [BrokerAction] {
+        perform(core.submit(id: id, kind: kind, payload: payload, deadline: deadline, lease: lease, model: model, now: now))
     }
 
     public func cancel(jobID: String) -> [BrokerAction] {

@@ -19,12 +19,22 @@ public struct WorkerCapabilities: Codable, Sendable, Equatable {
     public var gpuMemoryMiB: Int?
     /// For GPU workers: whether generated code runs sandboxed.
     public var sandboxed: Bool?
+    /// For LLM workers: the provider it calls (`openai`, `gemini`, `baseline`).
+    public var provider: String?
+    /// For LLM workers: the model it serves. A job that names a model goes
+    /// only to a worker serving that model.
+    public var model: String?
 
-    public init(slots: Int, gpuName: String? = nil, gpuMemoryMiB: Int? = nil, sandboxed: Bool? = nil) {
+    public init(
+        slots: Int, gpuName: String? = nil, gpuMemoryMiB: Int? = nil, sandboxed: Bool? = nil,
+        provider: String? = nil, model: String? = nil
+    ) {
         self.slots = slots
         self.gpuName = gpuName
         self.gpuMemoryMiB = gpuMemoryMiB
         self.sandboxed = sandboxed
+        self.provider = provider
+        self.model = model
     }
 }
 

@@ -50,8 +50,15 @@ class Handler(BaseHTTPRequestHandler):
 
         def answer(text):
             if gemini:
-                return json.dumps({"candidates": [{"content": {"parts": [{"text": text}], "role": "model"}}]})
-            return json.dumps({"choices": [{"message": {"role": "assistant", "content": text}}]})
+                return json.dumps({"candidates": [{"content": {"parts": [{"text": text}], "role": "model"}}],
+                                   "usageMetadata": {"promptTokenCount": 90, "candidatesTokenCount": 30,
+                                                     "thoughtsTokenCount": 12, "totalTokenCount": 132}})
+            usage = {"prompt_tokens": 120, "completion_tokens": 40, "total_tokens": 160}
+            if model == "hostile-usage":
+                usage = {"prompt_tokens": -5, "completion_tokens": 1e30}
+            if model == "no-usage":
+                return json.dumps({"choices": [{"message": {"role": "assistant", "content": text}}]})
+            return json.dumps({"choices": [{"message": {"role": "assistant", "content": text}}], "usage": usage})
 
         if model == "ratelimit" and count == 1:
             return self.reply(429, json.dumps({"error": {"message": "slow down", "code": "rate_limit"}}),
