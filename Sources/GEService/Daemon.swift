@@ -178,6 +178,8 @@ public final class Daemon {
         }
         try resubmitInFlight()
         if let liveChange { try apply(.configure(liveChange)) }
+        // The workers of the last session are gone until they say hello again.
+        try noteServedModels()
     }
 
     /// Compares the settings the configuration and flags gave with the
@@ -437,8 +439,14 @@ public final class Daemon {
             Self.encode(TrainingJobSpec(
                 seed: manifest.directory.lastPathComponent, source: genome.source, epochs: epochs(of: id)))
         }
+        let model: String? = switch command {
+        case .generate(let request): request.model
+        case .rephrase(let request): request.model
+        case .evaluate: nil
+        }
         let job = DaemonJob(command, engine: engine)
-        _ = broker.submit(id: job.id, kind: job.kind, payload: payload, deadline: deadline(of: job), lease: lease)
+        _ = broker.submit(
+            id: job.id, kind: job.kind, payload: payload, deadline: deadline(of: job), lease: lease, model: model)
     }
 
     /// The epochs an evaluation of `id` trains for: its rung's, with
@@ -480,7 +488,12 @@ public final class Daemon {
         switch action {
         case .completed(let jobID, let payload, let worker, let peer):
             if let job = DaemonJob(id: jobID), job.isCurrent(in: engine) {
-                try apply(job.input(for: payload), finishedJob: finished(job, state: .done, worker: worker))
+                let input = job.input(for: payload)
+                var record = finished(job, state: .done, worker: worker)
+                if case .answer(let requestID, let outcome) = input {
+                    record.account(engine.accounting(ofAnswer: requestID, outcome), usage: outcome.call.usage)
+                }
+                try apply(input, finishedJob: record)
             }
             broker.acknowledge(jobID: jobID, peer: peer)
         case .abandoned(let jobID, let reason):
@@ -495,10 +508,12 @@ public final class Daemon {
             log("worker \(worker.id) (\(worker.name), \(worker.kind.rawValue), \(worker.capabilities.slots) slot(s)) joined")
             pendingWorkers.append(record(of: worker, state: .connected))
             publish("worker-joined", ["worker": worker.id, "name": worker.name])
+            if worker.kind == .llm { try noteServedModels(joined: worker) }
         case .workerLeft(let worker, let reason):
             log("worker \(worker.id) (\(worker.name)) left: \(reason)")
             pendingWorkers.append(record(of: worker, state: .gone))
             publish("worker-left", ["worker": worker.id, "reason": reason])
+            if worker.kind == .llm { try noteServedModels() }
         case .send, .refused:
             break
         }
@@ -633,5 +648,34 @@ extension EngineEvent {
         case .stopped(_, let cancelled): cancelled
         case .resumed, .templateEvolved, .templateRejected: []
         }
+    }
+}
+
+extension Daemon {
+    /// Tells the engine which models the connected LLM workers serve, when
+    /// that changed; says so in the log when a joining worker's model is
+    /// one `[llm] models` does not list (it gets only requests naming none).
+    func noteServedModels(joined worker: WorkerInfo? = nil) throws {
+        let served = Set(broker.core.workers.values.compactMap { $0.kind == .llm ? $0.capabilities.model : nil })
+        if let worker, let model = worker.capabilities.model, !engine.config.portfolio.models.isEmpty {
+            if let problem = LLMModel.problem(withName: model) {
+                log("worker \(worker.id) (\(worker.name)) advertises an unusable model name: \(problem); it gets only requests that name no model")
+            } else if engine.config.portfolio.model(named: model) == nil {
+                log("worker \(worker.id) (\(worker.name)) serves \(model), which llm.models does not list; it gets only requests that name no model (add it to llm.models to use it)")
+            }
+        }
+        let usable = served.filter { LLMModel.problem(withName: $0) == nil }.sorted()
+        guard usable != engine.servedModels else { return }
+        try apply(.modelsServed(usable))
+    }
+}
+
+extension JobRecord {
+    /// Records an LLM job's model, tokens and their cost.
+    mutating func account(_ accounting: (model: String, cost: Double)?, usage: TokenUsage?) {
+        model = accounting?.model
+        cost = accounting?.cost
+        inputTokens = usage?.input
+        outputTokens = usage?.output
     }
 }

@@ -167,6 +167,10 @@ public final class RunStore: Sendable {
                     existing.state = job.state
                     existing.worker = job.worker
                     existing.detail = job.detail
+                    existing.model = job.model ?? existing.model
+                    existing.inputTokens = job.inputTokens ?? existing.inputTokens
+                    existing.outputTokens = job.outputTokens ?? existing.outputTokens
+                    existing.cost = job.cost ?? existing.cost
                     existing.updatedAt = now
                     try existing.update(db)
                 } else {

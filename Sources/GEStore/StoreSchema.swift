@@ -153,6 +153,14 @@ enum StoreSchema {
         migrator.registerMigration("v5: fidelity rungs") { db in
             try db.alter(table: "individual") { t in t.add(column: "rungs", .text) }
         }
+        migrator.registerMigration("v6: LLM models and tokens per job") { db in
+            try db.alter(table: "job") { t in
+                t.add(column: "model", .text)
+                t.add(column: "inputTokens", .integer)
+                t.add(column: "outputTokens", .integer)
+                t.add(column: "cost", .double)
+            }
+        }
         return migrator
     }
 }

@@ -23,6 +23,9 @@ import Testing
         "http.listen": "127.0.0.1:8080", "evolution.max_generations": "30", "variation.p_repair": "0",
         "variation.rephrasings": "0", "variation.max_evolved_templates": "10", "variation.rephrase_temperature": "[0.1, 0.2]",
         "prompts.personas": "[\"plain\"]",
+        "llm.models": "[{ name = \"gpt-4o-mini\", input_price = 0.15, output_price = 0.6 }, { name = \"qwen2.5-coder:7b\" }]",
+        "llm.exploration_share": "0.2", "llm.reward": "acceptance_per_cost", "llm.currency": "EUR",
+        "evolution.max_llm_cost": "25",
     ]
 
     @Test func everySettingIsReadFromTOMLAndShownAsItWasWritten() throws {
@@ -79,6 +82,15 @@ import Testing
             ("evolution.multi_fidelity", "\"yes\"", "must be true or false"),
             ("evolution.evaluate_seed", "1", "must be true or false"),
             ("bus.work", String(repeating: "x", count: 0), "must be a non-empty string"),
+            ("evolution.max_llm_cost", "0", "must be a number 1e-06…1000000000.0"),
+            ("evolution.max_llm_cost", "nan", "must be a number"),
+            ("llm.exploration_share", "1.5", "must be a number 0.0…1.0"),
+            ("llm.reward", "\"cheapest\"", "must be \"acceptance\" or \"acceptance_per_cost\""),
+            ("llm.models", "\"gpt\"", "must be an array of"),
+            ("llm.models", "[{ name = \"a\" }, { name = \"a\" }]", "lists the model a twice"),
+            ("llm.models", "[{ name = \"a b\" }]", "no spaces or control characters"),
+            ("llm.models", "[{ name = \"a\", input_price = -1 }]", "input_price must be a price"),
+            ("llm.models", "[{ name = \"\(String(repeating: "m", count: 300))\" }]", "at most 200 bytes"),
         ]
         for (key, value, message) in cases {
             let setting = try #require(Setting.named(key))
@@ -90,6 +102,20 @@ import Testing
             }
         }
         #expect(settings == DaemonSettings(), "a refused value changes nothing")
+        // An entry's own problems name the entry.
+        for (value, key, message) in [
+            ("[{ model = \"a\" }]", "llm.models[0].model", "unknown key"),
+            ("[{ input_price = 1 }]", "llm.models[0].name", "is required"),
+            ("[{ name = \"a\" }, 3]", "llm.models[1]", "must be a table"),
+            ("[{ name = \"a\", output_price = \"free\" }]", "llm.models[0].output_price", "must be a number"),
+        ] {
+            #expect {
+                try Setting.named("llm.models")!.set(value, in: &settings)
+            } throws: { error in
+                let error = error as? ConfigError
+                return error?.key == key && error?.message.contains(message) == true
+            }
+        }
     }
 
     @Test func liveSettingsAreExactlyThoseTheEngineTakesWhileRunning() throws {

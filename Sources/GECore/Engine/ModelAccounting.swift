@@ -49,11 +49,24 @@ extension Engine {
         return reported
     }
 
+    /// The model an answer to the open request `requestID` is counted
+    /// for, and what its tokens cost; `nil` for an unknown request or a
+    /// model unknown to both sides. Ask before the answer is applied.
+    public func accounting(ofAnswer requestID: Int, _ outcome: LLMOutcome) -> (model: String, cost: Double)? {
+        let requested = openRequests[requestID].map { $0.model } ?? evolution.open[requestID].map { $0.model }
+        guard let requested, let model = answeringModel(requested: requested, outcome: outcome) else { return nil }
+        return (model, cost(of: outcome, model: model))
+    }
+
+    func cost(of outcome: LLMOutcome, model: String) -> Double {
+        outcome.call.usage.map { config.portfolio.model(named: model)?.cost(of: $0) ?? 0 } ?? 0
+    }
+
     /// Counts an answer for `model` and its cost; stops the run once the
     /// cost budget is spent.
     mutating func countAnswer(_ outcome: LLMOutcome, model: String?) -> [EngineEvent] {
         guard let model else { return [] }
-        let cost = outcome.call.usage.map { config.portfolio.model(named: model)?.cost(of: $0) ?? 0 } ?? 0
+        let cost = cost(of: outcome, model: model)
         models.stats[model, default: ModelStats()].count(outcome, cost: cost)
         models.cost += cost
         guard let budget = config.maxLLMCost, models.cost >= budget, stopReason == nil else { return [] }

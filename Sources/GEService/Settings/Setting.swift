@@ -204,6 +204,37 @@ public struct Setting: Sendable {
                      })
     }
 
+    /// The model list: an array of inline tables `{ name = "…", input_price
+    /// = 0.15, output_price = 0.6 }` (prices per million tokens, optional).
+    static func models(
+        _ key: String, _ path: WritableKeyPath<DaemonSettings, [LLMModel]> & Sendable, _ scope: Scope, _ help: String
+    ) -> Setting {
+        let accepts = "an array of { name = \"…\", input_price = 0.0, output_price = 0.0 }"
+        return value(key, path, scope, accepts: accepts, help: help, show: { models in
+            "[" + models.map { "{ name = \(literal($0.name)), input_price = \($0.inputPrice), output_price = \($0.outputPrice) }" }
+                .joined(separator: ", ") + "]"
+        }, read: { reader, table, name, prefix throws(ConfigError) -> [LLMModel]? in
+            guard let value = table[name] else { return nil }
+            guard let array = value.array else { throw ConfigError(key: key, message: "must be \(accepts)") }
+            var models: [LLMModel] = []
+            for (index, element) in array.enumerated() {
+                let entry = "\(key)[\(index)]"
+                guard let model = element.table else { throw ConfigError(key: entry, message: "must be a table { name = \"…\" }") }
+                try reader.allowOnly(["name", "input_price", "output_price"], in: model, prefix: entry + ".")
+                guard let modelName = try reader.string(model, "name", prefix: entry + ".") else {
+                    throw ConfigError(key: entry + ".name", message: "is required: the model's name as its LLM workers advertise it (ge-llm-worker --model)")
+                }
+                models.append(LLMModel(
+                    name: modelName, inputPrice: try reader.double(model, "input_price", prefix: entry + ".") ?? 0,
+                    outputPrice: try reader.double(model, "output_price", prefix: entry + ".") ?? 0))
+            }
+            var portfolio = ModelPortfolio()
+            portfolio.models = models
+            try portfolio.validate()
+            return models
+        })
+    }
+
     /// A 64-bit seed: any TOML integer, its bits taken as they are.
     static func seed(
         _ key: String, _ path: WritableKeyPath<DaemonSettings, UInt64> & Sendable, _ scope: Scope, _ help: String

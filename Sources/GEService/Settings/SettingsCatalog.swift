@@ -30,6 +30,8 @@ extension Setting {
               "When the seed declares train.rungs: train every child first at the lowest rung and promote the top 1/η of each rung (asynchronous successive halving); false: every child at full fidelity."),
         .int("evolution.promotion_eta", \.promotionEta, 2...100, .run,
              "Multi-fidelity: a child goes on to the next rung when it is in the top 1/η of its rung by non-dominated rank and crowding."),
+        .optionalDouble("evolution.max_llm_cost", \.engine.maxLLMCost, 0.000001...1_000_000_000, .live,
+                        "The run stops once its LLM requests have cost this much, at the prices of llm.models in llm.currency (tokens as the providers report them); unset: no limit."),
         .int("evolution.max_consecutive_breeding_failures", \.engine.maxConsecutiveBreedingFailures, 1...1_000_000, .live,
              "Children in a row that may fail before evaluation before the run stops instead of spinning."),
 
@@ -58,6 +60,14 @@ extension Setting {
         .double("variation.top_p", \.engine.variation.topP, 0...1, .live, "Nucleus sampling mass."),
         .intRange("variation.max_tokens", \.engine.variation.maxTokens, 1...1_000_000, .live,
                   "Range of the maximum number of new tokens per answer."),
+
+        .models("llm.models", \.engine.portfolio.models, .live,
+                "The LLMs to choose among, e.g. [{ name = \"gpt-4o-mini\", input_price = 0.15, output_price = 0.6 }] (prices per million tokens): each request goes to the model a bandit (Thompson sampling) picks among those a connected ge-llm-worker serves (--model), rewarded when the child is accepted; empty: any LLM worker takes any request."),
+        .double("llm.exploration_share", \.engine.portfolio.explorationShare, 0...1, .live,
+                "The share of requests sent to a uniformly drawn model whatever the bandit prefers."),
+        .choice("llm.reward", \.engine.portfolio.reward, .live,
+                "What the bandit maximizes: acceptance (the chance a request's child is accepted) or acceptance_per_cost (that chance per unit of a request's expected cost at the listed prices)."),
+        .string("llm.currency", \.engine.portfolio.currency, .live, "The currency of the prices and of evolution.max_llm_cost (a label)."),
 
         .optionalNames("prompts.personas", \.engine.variation.personas, .run,
                        "The personas whose mutation templates are used, e.g. [\"plain\"] for the ablation without character role-play; unset: all."),

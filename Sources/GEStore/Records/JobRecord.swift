@@ -30,6 +30,12 @@ public struct JobRecord: Codable, Sendable, Equatable, FetchableRecord, Persista
     /// holding it may claim the job.
     public var lease: String?
     public var detail: String?
+    /// An LLM job: the model that answered, the tokens the provider
+    /// reported, and what they cost at the listed price.
+    public var model: String?
+    public var inputTokens: Int?
+    public var outputTokens: Int?
+    public var cost: Double?
     public var createdAt: Double
     public var updatedAt: Double
 
