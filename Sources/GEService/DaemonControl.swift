@@ -20,7 +20,7 @@ extension Daemon {
         switch request {
         case .status: return .success(status())
         case .workers: return .success(workers())
-        case .population, .front, .individuals, .show, .lineage, .templates: return reports.answer(request)!
+        case .population, .front, .individuals, .show, .lineage, .templates, .models: return reports.answer(request)!
         case .pause:
             try apply(.pause)
             return .success(["paused": true])
@@ -29,7 +29,8 @@ extension Daemon {
             try apply(.resume)
             guard let reason = stopped, engine.stopReason == nil else {
                 if let reason = engine.stopReason {
-                    return .failure("the run stays stopped (\(reason)): its budget is spent; raise evolution.evaluation_budget with gectl config set, then resume")
+                    let key = engine.spentLimit ?? "evolution.evaluation_budget"
+                    return .failure("the run stays stopped (\(reason)): its budget is spent; raise \(key) with gectl config set, then resume")
                 }
                 return .success(["resumed": "resumed"])
             }
@@ -93,7 +94,8 @@ extension Daemon {
                 id: worker.id, name: worker.name, kind: worker.kind.rawValue, host: worker.host,
                 gpu: worker.capabilities.gpuName, slots: worker.capabilities.slots, running: worker.running.count,
                 draining: worker.draining, secondsSinceHeard: now - worker.lastHeard,
-                sandboxed: worker.capabilities.sandboxed)
+                sandboxed: worker.capabilities.sandboxed,
+                model: worker.capabilities.model.map { model in worker.capabilities.provider.map { "\($0):\(model)" } ?? model })
         }
     }
 

@@ -34,6 +34,7 @@ public struct RunReports: Sendable {
         case .population: return .success(engine.population.map(report))
         case .front(let generation): return .success(front(upTo: generation).map(report))
         case .templates: return .success(templates())
+        case .models: return .success(models())
         case .individuals: return .success(engine.individuals.map { report($0.id) })
         case .show(let id), .lineage(let id):
             guard engine.individuals.indices.contains(id) else {
@@ -84,7 +85,23 @@ public struct RunReports: Sendable {
             repairs: engine.repairs, evolvedTemplates: engine.evolution.templates.count,
             maxGenerations: engine.config.maxGenerations, preset: preset,
             trainingSeconds: engine.trainingSeconds, maxTrainingHours: engine.config.maxTrainingHours,
-            rungEpochs: engine.config.fidelity == nil ? nil : manifest.rungs, scoredPerRung: engine.scoredPerRung)
+            rungEpochs: engine.config.fidelity == nil ? nil : manifest.rungs, scoredPerRung: engine.scoredPerRung,
+            llmCost: engine.llmCost, maxLLMCost: engine.config.maxLLMCost, currency: engine.config.portfolio.currency)
+    }
+
+    /// The listed models in their order, then the others workers named.
+    func models() -> [ModelReport] {
+        let portfolio = engine.config.portfolio
+        let listed = portfolio.models.map(\.name)
+        let others = engine.modelStats.keys.filter { portfolio.model(named: $0) == nil }.sorted()
+        let served = Set(engine.servedModels)
+        return (listed + others).map { name in
+            let model = portfolio.model(named: name)
+            return ModelReport(
+                name: name, listed: model != nil, served: served.contains(name), inputPrice: model?.inputPrice ?? 0,
+                outputPrice: model?.outputPrice ?? 0, currency: portfolio.currency,
+                stats: engine.modelStats[name] ?? ModelStats())
+        }
     }
 
     /// Every template of the run, the evolved ones after their parents'

@@ -334,6 +334,11 @@ public final class RunStore: Sendable {
         try pool.read { db in try IndividualRow.fetchOne(db, key: id) }
     }
 
+    /// Every job, in the order they were created.
+    public func jobs() throws -> [JobRecord] {
+        try pool.read { db in try JobRecord.fetchAll(db, sql: "SELECT * FROM job ORDER BY createdAt, rowid") }
+    }
+
     /// Every individual, in id order.
     public func individuals() throws -> [IndividualRow] {
         try pool.read { db in try IndividualRow.fetchAll(db, sql: "SELECT * FROM individual ORDER BY id") }

@@ -12,7 +12,8 @@ struct GECtl: ParsableCommand {
             Exit status: 0 done, 1 the daemon refused the request, 3 the daemon could not be reached.
             """,
         subcommands: [
-            StatusCommand.self, WorkersCommand.self, PopulationCommand.self, FrontCommand.self, TemplatesCommand.self, ShowCommand.self,
+            StatusCommand.self, WorkersCommand.self, PopulationCommand.self, FrontCommand.self, TemplatesCommand.self, ModelsCommand.self,
+            ShowCommand.self,
             LineageCommand.self, PauseCommand.self, ResumeCommand.self, DrainCommand.self, StopCommand.self,
             ConfigCommand.self, ExportCommand.self, PlotCommand.self, WatchCommand.self, SeedCommand.self,
             GenerateKeysCommand.self,

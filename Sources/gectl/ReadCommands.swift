@@ -25,6 +25,11 @@ struct StatusCommand: ParsableCommand {
             if let seconds = status.trainingSeconds, seconds > 0 || status.maxTrainingHours != nil {
                 print("training:    \(formatted(seconds / 3600)) GPU hours" + (status.maxTrainingHours.map { " of \(formatted($0))" } ?? ""))
             }
+            if let cost = status.llmCost, cost > 0 || status.maxLLMCost != nil {
+                let currency = status.currency ?? ""
+                print("llm cost:    \(formatted(cost)) \(currency)" + (status.maxLLMCost.map { " of \(formatted($0)) \(currency)" } ?? "")
+                    + " (gectl models)")
+            }
             if let epochs = status.rungEpochs, let scored = status.scoredPerRung {
                 print("rungs:       " + zip(epochs, scored).map { "\($0) epochs: \($1) scored" }.joined(separator: ", "))
             }
@@ -53,9 +58,9 @@ struct WorkersCommand: ParsableCommand {
         try reporting {
             let data = try options.request(.workers)
             if json { return printJSON(data) }
-            var table = Table("ID", "NAME", "KIND", "HOST", "GPU", "SLOTS", "RUNNING", "STATE", "SANDBOX")
+            var table = Table("ID", "NAME", "KIND", "HOST", "GPU/MODEL", "SLOTS", "RUNNING", "STATE", "SANDBOX")
             for worker in try JSONDecoder().decode([WorkerReport].self, from: data) {
-                table.add(worker.id, worker.name, worker.kind, worker.host, worker.gpu ?? "-", String(worker.slots),
+                table.add(worker.id, worker.name, worker.kind, worker.host, worker.gpu ?? worker.model ?? "-", String(worker.slots),
                           String(worker.running), worker.draining ? "draining" : "active",
                           worker.sandboxed.map { $0 ? "bubblewrap" : "NONE (unsandboxed)" } ?? "-")
             }
@@ -135,6 +140,43 @@ struct TemplatesCommand: ParsableCommand {
                     template.id, template.category.map { "\(template.kind)/\($0)" } ?? template.kind, template.persona,
                     template.parent ?? "-", template.generation.map { "gen \($0)" } ?? "file",
                     String(template.use.children), String(template.use.evaluated), String(template.use.front))
+            }
+            print(table.render())
+        }
+    }
+}
+
+struct ModelsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "models",
+        abstract: "The LLMs of the run: what each was asked, what its answers became, and what it cost.",
+        discussion: """
+            Listed models come from llm.models; the bandit chooses among those a connected worker serves \
+            (SERVED). Others are models workers named while answering requests that named no model. \
+            NO-CODE and SYNTAX are shares of REQUESTS; ACCEPTED is the share of settled children (TRIALS) \
+            that no population member dominated when scored (with rungs: no child at their first rung) — \
+            the bandit's reward. Tokens are as the providers reported them; COST uses the listed prices.
+            """)
+    @OptionGroup var options: ControlOptions
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() throws {
+        try reporting {
+            let data = try options.request(.models)
+            if json { return printJSON(data) }
+            let models = try JSONDecoder().decode([ModelReport].self, from: data)
+            guard !models.isEmpty else {
+                return print("no model yet: list them in llm.models (docs/CONFIGURATION.md), or wait for answers from workers that name theirs")
+            }
+            var table = Table(
+                "MODEL", "LISTED", "SERVED", "REQUESTS", "NO-CODE", "SYNTAX", "TRIALS", "ACCEPTED", "TOKENS IN", "TOKENS OUT", "COST")
+            func share(_ rate: Double?) -> String { rate.map { String(format: "%.0f %%", $0 * 100) } ?? "-" }
+            for model in models {
+                let stats = model.stats
+                table.add(
+                    model.name, model.listed ? "yes" : "no", model.served ? "yes" : "no", String(stats.requests),
+                    share(stats.noCodeRate), share(stats.syntaxFailureRate), String(stats.trials), share(stats.acceptanceRate),
+                    String(stats.inputTokens), String(stats.outputTokens), "\(formatted(stats.cost)) \(model.currency)")
             }
             print(table.render())
         }

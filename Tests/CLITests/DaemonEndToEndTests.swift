@@ -240,3 +240,50 @@ extension ProcessSuites.DaemonEndToEndTests {
         _ = try run.gectl("stop")
     }
 }
+
+extension ProcessSuites.DaemonEndToEndTests {
+    @Test func aPortfolioRoutesRequestsToTheListedModelsAccountsTheirTokensAndStopsAtTheCostBudget() throws {
+        let run = try LocalRun(budget: 200, extraConfig: """
+            [llm]
+            models = [{ name = "small", input_price = 1, output_price = 2 }, { name = "large", input_price = 5, output_price = 10 }]
+            """)
+        try run.startDaemon()
+        // Set before any worker joins: no request is made without it.
+        let set = try run.gectl("config", "set", "evolution.max_llm_cost", "0.03")
+        #expect(set.status == 0, "\(set.stderr)")
+        try run.startWorkers(llm: 1, gpu: 2, provider: ["--provider", "baseline", "--model", "small"])
+        try run.startWorkers(llm: 1, gpu: 0, firstLLM: 1, provider: ["--provider", "baseline", "--model", "large"])
+        try run.startWorkers(llm: 1, gpu: 0, firstLLM: 2, provider: ["--provider", "baseline", "--model", "unlisted"])
+        #expect(eventually(timeout: 180) { run.state()?["state"] as? String == "finished" }, "\(run.daemonLog)")
+        let status = try #require(run.state())
+        let reason = status["stopReason"] as? String ?? ""
+        #expect(reason.hasPrefix("LLM cost budget of 0.03 USD reached"), "\(status)")
+        let cost = try #require(status["llmCost"] as? Double)
+        #expect(cost >= 0.03 && cost < 0.06, "\(cost)")
+        #expect(run.daemonLog.contains("serves unlisted, which llm.models does not list"), "\(run.daemonLog)")
+
+        let models = try #require(try run.json("models") as? [[String: Any]])
+        #expect(models.compactMap { $0["name"] as? String } == ["small", "large"], "the unlisted model got no request: \(models)")
+        var requests = 0
+        for model in models {
+            let stats = try #require(model["stats"] as? [String: Any])
+            #expect(model["served"] as? Bool == true && model["listed"] as? Bool == true)
+            #expect((stats["requests"] as? Int ?? 0) > 0, "\(model)")
+            #expect((stats["inputTokens"] as? Int ?? 0) > 0 && (stats["cost"] as? Double ?? 0) > 0, "\(model)")
+            requests += stats["requests"] as? Int ?? 0
+        }
+        // Each request is stored with its model, tokens and cost.
+        let jobs = try RunStore(readingAt: run.database).jobs().filter { $0.kind == .llm && $0.state == .done }
+        #expect(jobs.count == requests)
+        #expect(jobs.allSatisfy { ["small", "large"].contains($0.model ?? "") && ($0.inputTokens ?? 0) > 0 })
+        #expect(abs(jobs.reduce(0) { $0 + ($1.cost ?? 0) } - cost) < 1e-9)
+
+        let table = try run.gectl("models")
+        #expect(table.stdout.contains("MODEL") && table.stdout.contains("USD"), "\(table.stdout)")
+        #expect(try run.gectl("status").stdout.contains("llm cost:    "))
+        #expect(try run.gectl("workers").stdout.contains("baseline:large"))
+        let resume = try run.gectl("resume")
+        #expect(resume.status == 1 && resume.stderr.contains("raise evolution.max_llm_cost"), "\(resume.stderr)")
+        _ = try run.gectl("stop")
+    }
+}

@@ -89,8 +89,10 @@ final class LocalRun {
 
     /// Starts LLM workers (the baseline provider unless `provider` gives
     /// other options) and CPU workers.
-    func startWorkers(llm: Int = 1, gpu: Int = 2, firstGPU: Int = 0, llmLatency: Double = 0, provider: [String]? = nil) throws {
-        for index in 0..<llm {
+    func startWorkers(
+        llm: Int = 1, gpu: Int = 2, firstLLM: Int = 0, firstGPU: Int = 0, llmLatency: Double = 0, provider: [String]? = nil
+    ) throws {
+        for index in firstLLM..<(firstLLM + llm) {
             let options = provider ?? ["--provider", "baseline", "--baseline-latency", String(llmLatency)]
             workers.append(try launch("ge-llm-worker", ["--connect", workEndpoint, "--name", "llm\(index)"] + options,
                                       log: directory + "/llm\(index).log"))

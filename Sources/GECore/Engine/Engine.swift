@@ -359,11 +359,16 @@ public struct Engine: Codable, Sendable, Equatable {
 
     /// Whether the run spent its evaluation budget or reached its generation
     /// limit: it ended as configured, not because something went wrong.
-    public var reachedLimit: Bool {
-        evaluationsCompleted >= config.evaluationBudget
-            || config.maxGenerations.map { generation >= $0 } ?? false
-            || config.maxTrainingHours.map { trainingSeconds >= $0 * 3600 } ?? false
-            || config.maxLLMCost.map { llmCost >= $0 } ?? false
+    public var reachedLimit: Bool { spentLimit != nil }
+
+    /// The setting whose limit the run reached, when it did: what to raise
+    /// to continue it.
+    public var spentLimit: String? {
+        if evaluationsCompleted >= config.evaluationBudget { return "evolution.evaluation_budget" }
+        if let limit = config.maxGenerations, generation >= limit { return "evolution.max_generations" }
+        if let hours = config.maxTrainingHours, trainingSeconds >= hours * 3600 { return "evolution.max_gpu_hours" }
+        if let cost = config.maxLLMCost, llmCost >= cost { return "evolution.max_llm_cost" }
+        return nil
     }
 
     /// Creates work again: ends a pause and, while budget (and generations)

@@ -15,6 +15,8 @@ public enum ControlRequest: Codable, Sendable, Equatable {
     case front(generation: Int?)
     /// Every prompt template with what it did, `[TemplateReport]`.
     case templates
+    /// Every model of the run with what it did and cost, `[ModelReport]`.
+    case models
     /// Every individual of the run, `[IndividualReport]`.
     case individuals
     /// `IndividualDetail`.

@@ -73,6 +73,12 @@ public struct StatusReport: Codable, Sendable, Equatable {
     /// scored at each (the last: full fidelity), lowest first.
     public var rungEpochs: [Int]?
     public var scoredPerRung: [Int]?
+    /// What the LLM requests cost, at the listed models' prices.
+    public var llmCost: Double?
+    /// The run's LLM cost limit (`evolution.max_llm_cost`), if it has one.
+    public var maxLLMCost: Double?
+    /// The currency of both (`llm.currency`).
+    public var currency: String?
 
     public init(
         seed: String, mode: EngineConfig.Mode, state: State, stopReason: String?, paused: Bool, evaluations: Int, budget: Int,
@@ -80,8 +86,12 @@ public struct StatusReport: Codable, Sendable, Equatable {
         queuedLLM: Int, queuedGPU: Int, llmWaiting: String? = nil, failures: [String: Int] = [:],
         repairs: RepairCounts = RepairCounts(), evolvedTemplates: Int = 0, maxGenerations: Int? = nil,
         preset: String? = nil, trainingSeconds: Double? = nil, maxTrainingHours: Double? = nil,
-        rungEpochs: [Int]? = nil, scoredPerRung: [Int]? = nil
+        rungEpochs: [Int]? = nil, scoredPerRung: [Int]? = nil, llmCost: Double? = nil, maxLLMCost: Double? = nil,
+        currency: String? = nil
     ) {
+        self.llmCost = llmCost
+        self.maxLLMCost = maxLLMCost
+        self.currency = currency
         self.preset = preset
         self.trainingSeconds = trainingSeconds
         self.maxTrainingHours = maxTrainingHours

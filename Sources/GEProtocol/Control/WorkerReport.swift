@@ -11,11 +11,14 @@ public struct WorkerReport: Codable, Sendable, Equatable {
     public var secondsSinceHeard: Double
     /// GPU workers: whether generated code runs sandboxed (`false`: `--sandbox none`).
     public var sandboxed: Bool?
+    /// LLM workers: the provider and the model it serves, e.g. `openai:gpt-4o-mini`.
+    public var model: String?
 
     public init(
         id: String, name: String, kind: String, host: String, gpu: String?, slots: Int, running: Int, draining: Bool,
-        secondsSinceHeard: Double, sandboxed: Bool? = nil
+        secondsSinceHeard: Double, sandboxed: Bool? = nil, model: String? = nil
     ) {
+        self.model = model
         self.id = id
         self.name = name
         self.kind = kind
