@@ -24,6 +24,10 @@ enum DashboardPages {
         <h2>Workers</h2>
         <table><thead><tr><th>id</th><th>name</th><th>kind</th><th>host</th><th>GPU</th><th>running</th><th>last heard</th></tr></thead>
         <tbody id="workers"></tbody></table>
+        <h2>Models</h2>
+        <div id="cost" class="muted"></div>
+        <table><thead><tr><th>model</th><th>served</th><th>requests</th><th>no code</th><th>syntax</th><th>trials</th><th>accepted</th><th>tokens in / out</th><th>cost</th></tr></thead>
+        <tbody id="models"></tbody></table>
         <h2>Failures by kind</h2>
         <table><tbody id="failures"></tbody></table>
         <p class="muted"><a href="/metrics">/metrics</a></p>
@@ -50,6 +54,15 @@ enum DashboardPages {
           const workers = await (await fetch("/api/workers")).json();
           document.getElementById("workers").replaceChildren(...workers.map(w =>
             row([w.id, w.name, w.kind, w.host, w.gpu || "-", w.running + " of " + w.slots, w.secondsSinceHeard.toFixed(1) + " s ago"])));
+          const share = (part, whole) => whole > 0 ? Math.round(100 * part / whole) + " %" : "-";
+          const models = await (await fetch("/api/models")).json();
+          document.getElementById("models").replaceChildren(...models.map(m => row([
+            m.name + (m.listed ? "" : " (not listed)"), m.served ? "yes" : "no", m.stats.requests,
+            share(m.stats.noCode, m.stats.requests), share(m.stats.syntaxFailures, m.stats.requests), m.stats.trials,
+            share(m.stats.accepted, m.stats.trials), m.stats.inputTokens.toLocaleString() + " / " + m.stats.outputTokens.toLocaleString(),
+            m.stats.cost.toFixed(4) + " " + m.currency])));
+          document.getElementById("cost").textContent = status.llmCost === undefined ? "" : "LLM cost " +
+            status.llmCost.toFixed(4) + " " + status.currency + (status.maxLLMCost === undefined ? "" : " of " + status.maxLLMCost);
           document.getElementById("failures").replaceChildren(...Object.entries(status.failures)
             .sort((a, b) => b[1] - a[1]).map(([kind, count]) => row([kind, count])));
           document.body.dataset.loaded = "yes";

@@ -43,6 +43,7 @@ public struct DashboardServer: Sendable {
         }
         router.get("/api/status") { _, _ in try Self.json(snapshot().status) }
         router.get("/api/workers") { _, _ in try Self.json(snapshot().workers) }
+        router.get("/api/models") { _, _ in try Self.json(snapshot().reports.models()) }
         router.get("/api/front.svg") { _, _ in
             let current = try snapshot()
             let individuals = current.reports.engine.individuals.map { current.reports.report($0.id) }

@@ -44,6 +44,13 @@ final class RunMetrics: Sendable {
             gauge("ged_run_state", ["state": state], status.state.rawValue == state ? 1 : 0, "1 for the run's state.")
         }
         gauge("ged_llm_waiting", [:], status.llmWaiting == nil ? 0 : 1, "1 while the LLM service is unreachable.")
+        gauge("ged_llm_cost", [:], engine.llmCost, "What the LLM requests cost, at the listed models' prices (llm.currency).")
+        for (model, stats) in engine.modelStats {
+            count("ged_llm_model_requests_total", ["model": model], stats.requests, "LLM jobs answered or failed, by model.")
+            count("ged_llm_model_accepted_total", ["model": model], stats.accepted, "Children accepted (the bandit's successes), by model.")
+            count("ged_llm_model_tokens_total", ["model": model, "direction": "input"], stats.inputTokens, "Tokens the providers reported, by model and direction.")
+            count("ged_llm_model_tokens_total", ["model": model, "direction": "output"], stats.outputTokens, "Tokens the providers reported, by model and direction.")
+        }
         return registry.emitToString()
     }
 

@@ -90,7 +90,7 @@ public struct RunReports: Sendable {
     }
 
     /// The listed models in their order, then the others workers named.
-    func models() -> [ModelReport] {
+    public func models() -> [ModelReport] {
         let portfolio = engine.config.portfolio
         let listed = portfolio.models.map(\.name)
         let others = engine.modelStats.keys.filter { portfolio.model(named: $0) == nil }.sorted()
@@ -163,7 +163,8 @@ public struct RunReports: Sendable {
             report: report(id), code: code,
             diff: parent.isEmpty ? "" : LineDiff.unified(from: parent, to: code),
             variations: individual.variations.map { step in
-                "\(step.variation.rawValue) of segment \(step.segment) with \(step.templateID) (persona \(step.persona), temperature \(String(format: "%.2f", step.temperature)))"
+                "\(step.variation.rawValue) of segment \(step.segment) with \(step.templateID) (persona \(step.persona), temperature \(String(format: "%.2f", step.temperature))"
+                    + (step.model.map { ", model \($0)" } ?? "") + ")"
                     + (step.elite.map { ", learning from #\($0)" } ?? "")
             }, objectives: objectives, answer: row?.answer, logTail: row?.logTail)
     }

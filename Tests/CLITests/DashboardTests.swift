@@ -80,6 +80,8 @@ extension ProcessSuites {
                 #expect(result.stdout == code, "\(path.prefix(40)): \(result.stdout)")
             }
             #expect(try finished.get("/api/status").contains("\"evaluations\""))
+            #expect(try finished.get("/api/models").contains("\"name\":\"baseline\""))
+            #expect(try finished.get("/metrics").contains("ged_llm_model_requests_total{model=\"baseline\"}"))
         }
 
         @Test(.enabled(if: required, "chromium is not installed (apt install chromium): the dashboard is not tested in a browser"))
@@ -99,6 +101,8 @@ extension ProcessSuites {
             let points = page.stdout.components(separatedBy: #"class="point front""#).count - 1
             #expect(points == front.count, "\(points) front points drawn, \(front.count) in gectl front")
             #expect(page.stdout.contains(#"class="seed""#), "the seed is marked")
+            // No model is listed: the baseline worker's answers count under the model it names.
+            #expect(page.stdout.contains("<td>baseline (not listed)</td>"), "the models table: \(page.stdout.prefix(4000))")
             let errors = page.stderr.split(separator: "\n").filter { $0.contains("CONSOLE") || $0.contains("Uncaught") }
             #expect(errors.isEmpty, "console errors: \(errors)")
 
