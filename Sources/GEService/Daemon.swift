@@ -275,8 +275,10 @@ public final class Daemon {
     /// The engine changes in place: copying it would copy every individual
     /// of the run on every input. A failed commit ends the daemon, and the
     /// restart rebuilds the engine from the snapshot and the inputs recorded.
-    func apply(_ input: EngineInput, finishedJob: JobRecord? = nil) throws {
-        if case .answer(_, let outcome) = input { noteLLMAvailability(outcome) }
+    /// `fromLLM`: whether an answer came from an LLM worker (one the daemon
+    /// makes itself says nothing about the LLM service being up).
+    func apply(_ input: EngineInput, finishedJob: JobRecord? = nil, fromLLM: Bool = true) throws {
+        if case .answer(_, let outcome) = input, fromLLM { noteLLMAvailability(outcome) }
         // What the input concerns, read before the engine takes it. What the
         // worker reported beyond the outcome is kept with the individual, but
         // only for a result the engine takes.
@@ -393,6 +395,7 @@ public final class Daemon {
 
     /// Asks the engine for work while there are free slots.
     func schedule() throws {
+        try rerouteStrandedRequests()
         var free = freeSlots()
         if llmOutage != nil { free.llm = llmOutage!.slots(offering: free.llm, at: Date()) }
         try apply(.step(freeLLMSlots: free.llm, freeEvaluationSlots: free.gpu))
@@ -667,6 +670,32 @@ extension Daemon {
         let usable = served.filter { LLMModel.problem(withName: $0) == nil }.sorted()
         guard usable != engine.servedModels else { return }
         try apply(.modelsServed(usable))
+    }
+}
+
+extension Daemon {
+    /// Requests queued for a model no connected worker serves any more (its
+    /// workers left, or never came back after a restart) go back to the
+    /// engine as unavailable: it sends the prompt again, to a model chosen
+    /// among those served. A job that waits for its holder to claim it
+    /// again keeps waiting until its reclaim window ends.
+    func rerouteStrandedRequests() throws {
+        guard !engine.config.portfolio.models.isEmpty else { return }
+        let served = Set(engine.servedModels)
+        var stranded: [(id: Int, model: String)] = []
+        for request in engine.openRequests.values {
+            if let model = request.model, !served.contains(model) { stranded.append((request.id, model)) }
+        }
+        for request in engine.evolution.open.values {
+            if let model = request.model, !served.contains(model) { stranded.append((request.id, model)) }
+        }
+        for (id, model) in stranded.sorted(by: { $0.id < $1.id }) {
+            let job = DaemonJob.generate(requestID: id).id
+            guard broker.core.isWaiting(job, now: broker.now) else { continue }
+            _ = broker.cancel(jobID: job)
+            let failure = Failure(.unavailable, "no connected LLM worker serves the model \(model) any more; the prompt goes to another model")
+            try apply(.answer(requestID: id, .failure(failure, call: .none)), fromLLM: false)
+        }
     }
 }
 

@@ -287,3 +287,30 @@ extension ProcessSuites.DaemonEndToEndTests {
         _ = try run.gectl("stop")
     }
 }
+
+extension ProcessSuites.DaemonEndToEndTests {
+    @Test func requestsForAModelWhoseWorkersVanishedGoToAnotherAndTheRunFinishes() throws {
+        let run = try LocalRun(budget: 16, extraConfig: """
+            [llm]
+            models = [{ name = "small" }, { name = "large" }]
+            """)
+        try run.startDaemon()
+        // The only worker for "large" is slow, and dies holding its requests.
+        try run.startWorkers(llm: 1, gpu: 2, llmLatency: 30, provider: ["--provider", "baseline", "--model", "large", "--baseline-latency", "30"])
+        let large = run.workers[0]
+        #expect(eventually(timeout: 30) {
+            (try? RunStore(readingAt: run.database).jobs().contains { $0.kind == .llm && $0.state == .queued }) ?? false
+        }, "\(run.daemonLog)")
+        kill(large.processIdentifier, SIGKILL)
+        large.waitUntilExit()
+        try run.startWorkers(llm: 1, gpu: 0, firstLLM: 1, provider: ["--provider", "baseline", "--model", "small"])
+        #expect(eventually(timeout: 180) { run.state()?["state"] as? String == "finished" }, "\(run.daemonLog)")
+        #expect(run.state()?["evaluations"] as? Int == 16)
+        let models = try #require(try run.json("models") as? [[String: Any]])
+        let small = try #require(models.first { $0["name"] as? String == "small" }?["stats"] as? [String: Any])
+        #expect((small["requests"] as? Int ?? 0) > 0)
+        let gone = try #require(models.first { $0["name"] as? String == "large" })
+        #expect(gone["served"] as? Bool == false)
+        _ = try run.gectl("stop")
+    }
+}

@@ -118,6 +118,13 @@ public struct BrokerCore: Sendable {
     /// Jobs waiting for a worker, by kind.
     public func queued(_ kind: WorkerKind) -> Int { queues[kind]?.count ?? 0 }
 
+    /// Whether the job waits in the queue for any worker: no worker holds
+    /// it, and it is not reserved for its last holder to claim.
+    public func isWaiting(_ jobID: String, now: Double) -> Bool {
+        guard let entry = jobs[jobID], entry.worker == nil else { return false }
+        return entry.reservedUntil.map { now >= $0 } ?? true
+    }
+
     /// The lease the job is held under, if a worker holds it.
     public func lease(of jobID: String) -> String? {
         jobs[jobID].flatMap { $0.worker == nil ? nil : $0.lease }

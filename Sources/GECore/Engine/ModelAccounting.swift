@@ -63,9 +63,10 @@ extension Engine {
     }
 
     /// Counts an answer for `model` and its cost; stops the run once the
-    /// cost budget is spent.
+    /// cost budget is spent. An outcome the daemon made itself (no request
+    /// reached a model: abandoned, rerouted) is not the model's.
     mutating func countAnswer(_ outcome: LLMOutcome, model: String?) -> [EngineEvent] {
-        guard let model else { return [] }
+        guard let model, outcome.call.requests > 0 else { return [] }
         let cost = cost(of: outcome, model: model)
         models.stats[model, default: ModelStats()].count(outcome, cost: cost)
         models.cost += cost
