@@ -418,9 +418,14 @@ public final class Daemon {
     }
 
     /// Credit of live, undrained workers of each kind, less what is queued.
+    /// With models listed, an LLM worker serving none of them gets no job,
+    /// so its credit does not count.
     func freeSlots() -> (llm: Int, gpu: Int) {
+        let portfolio = engine.config.portfolio
         var credit: [WorkerKind: Int] = [:]
         for worker in broker.core.workers.values where !worker.draining {
+            if worker.kind == .llm, !portfolio.models.isEmpty,
+               portfolio.model(named: worker.capabilities.model ?? "") == nil { continue }
             credit[worker.kind, default: 0] += worker.credit
         }
         return (
@@ -662,13 +667,17 @@ extension Daemon {
         let served = Set(broker.core.workers.values.compactMap { $0.kind == .llm ? $0.capabilities.model : nil })
         if let worker, let model = worker.capabilities.model, !engine.config.portfolio.models.isEmpty {
             if let problem = LLMModel.problem(withName: model) {
-                log("worker \(worker.id) (\(worker.name)) advertises an unusable model name: \(problem); it gets only requests that name no model")
+                log("worker \(worker.id) (\(worker.name)) advertises an unusable model name: \(problem); llm.models lists models, so it gets no requests")
             } else if engine.config.portfolio.model(named: model) == nil {
-                log("worker \(worker.id) (\(worker.name)) serves \(model), which llm.models does not list; it gets only requests that name no model (add it to llm.models to use it)")
+                log("worker \(worker.id) (\(worker.name)) serves \(model), which llm.models does not list; it gets no requests (add it to llm.models to use it)")
             }
         }
         let usable = served.filter { LLMModel.problem(withName: $0) == nil }.sorted()
         guard usable != engine.servedModels else { return }
+        let listed = engine.config.portfolio.models.map(\.name)
+        if !listed.isEmpty, !served.isEmpty, !listed.contains(where: served.contains) {
+            log("breeding waits: no connected LLM worker serves a model llm.models lists (\(listed.joined(separator: ", ")))")
+        }
         try apply(.modelsServed(usable))
     }
 }

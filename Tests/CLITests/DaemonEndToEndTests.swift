@@ -251,9 +251,15 @@ extension ProcessSuites.DaemonEndToEndTests {
         // Set before any worker joins: no request is made without it.
         let set = try run.gectl("config", "set", "evolution.max_llm_cost", "0.03")
         #expect(set.status == 0, "\(set.stderr)")
-        try run.startWorkers(llm: 1, gpu: 2, provider: ["--provider", "baseline", "--model", "small"])
-        try run.startWorkers(llm: 1, gpu: 0, firstLLM: 1, provider: ["--provider", "baseline", "--model", "large"])
-        try run.startWorkers(llm: 1, gpu: 0, firstLLM: 2, provider: ["--provider", "baseline", "--model", "unlisted"])
+        // A worker for a model the run does not list comes first: it gets
+        // nothing, and breeding waits for a listed one.
+        try run.startWorkers(llm: 1, gpu: 2, provider: ["--provider", "baseline", "--model", "unlisted"])
+        #expect(eventually(timeout: 30) { run.daemonLog.contains("breeding waits: no connected LLM worker serves a model llm.models lists (small, large)") }, "\(run.daemonLog)")
+        Thread.sleep(forTimeInterval: 1)
+        let idle = try #require(try run.json("models") as? [[String: Any]])
+        #expect(idle.allSatisfy { (($0["stats"] as? [String: Any])?["requests"] as? Int) == 0 }, "\(idle)")
+        try run.startWorkers(llm: 1, gpu: 0, firstLLM: 1, provider: ["--provider", "baseline", "--model", "small"])
+        try run.startWorkers(llm: 1, gpu: 0, firstLLM: 2, provider: ["--provider", "baseline", "--model", "large"])
         #expect(eventually(timeout: 180) { run.state()?["state"] as? String == "finished" }, "\(run.daemonLog)")
         let status = try #require(run.state())
         let reason = status["stopReason"] as? String ?? ""

@@ -71,7 +71,8 @@ final class LocalRun {
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
         }
-        try? FileManager.default.removeItem(atPath: directory)
+        // GE_TEST_KEEP_RUNS set: the folder stays, to read a failed run's store.
+        if ProcessInfo.processInfo.environment["GE_TEST_KEEP_RUNS"] == nil { try? FileManager.default.removeItem(atPath: directory) }
     }
 
     var control: String { "ipc://\(directory)/control.sock" }

@@ -43,6 +43,6 @@ import Testing
         let plain = try firstLine(journal: false)
         #expect(plain.range(of: #"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z info ge-llm-worker llm@\S+: baseline"#, options: .regularExpression) != nil, "\(plain)")
         let journal = try firstLine(journal: true)
-        #expect(journal.hasPrefix("<6>ge-llm-worker llm@") && journal.contains(": baseline, 4 at once"), "\(journal)")
+        #expect(journal.hasPrefix("<6>ge-llm-worker llm@") && journal.contains(": baseline:baseline, 4 at once"), "\(journal)")
     }
 }

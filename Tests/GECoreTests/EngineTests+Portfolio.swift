@@ -152,13 +152,30 @@ extension EngineTests {
         }
     }
 
-    @Test func withoutAServedListedModelRequestsGoToAnyWorkerAndCountUnderTheReportedModel() throws {
-        let settings = portfolioConfig([LLMModel(name: "listed")])
-        var world = try world(settings, acceptance: ["listed": 0.5])
-        // The only worker serving the listed model leaves.
-        world.apply(.modelsServed([]))
+    @Test func withoutAServedListedModelBreedingWaitsAndGoesOnWhenOneReturns() throws {
+        var engine = try Engine(seed: seed, config: portfolioConfig([LLMModel(name: "listed")]), rngSeed: 1)
+        _ = engine.apply(.evaluation(0, scored([0.5, 1000])), library: library)
+        func requests(_ engine: inout Engine) -> [String?] {
+            engine.apply(.step(freeLLMSlots: 4, freeEvaluationSlots: 0), library: library).commands.compactMap {
+                if case .generate(let request) = $0 { request.model } else { nil }
+            }
+        }
+        // No worker yet, then only one serving a model the run does not list:
+        // its cost could not be priced, so it gets nothing.
+        #expect(requests(&engine).isEmpty)
+        _ = engine.apply(.modelsServed(["unlisted"]), library: library)
+        #expect(requests(&engine).isEmpty)
+        _ = engine.apply(.modelsServed(["unlisted", "listed"]), library: library)
+        #expect(requests(&engine) == Array(repeating: "listed", count: 4))
+        // The listed model's worker leaves: nothing more goes out.
+        _ = engine.apply(.modelsServed(["unlisted"]), library: library)
+        #expect(requests(&engine).isEmpty)
+    }
+
+    @Test func withoutModelsListedRequestsNameNoneAndCountUnderTheReportedModel() throws {
+        var world = try world(portfolioConfig([]), acceptance: [:])
         world.run(requests: 5)
-        #expect(world.requestModels.allSatisfy { $0 == nil })
+        #expect(world.requestModels.count >= 5 && world.requestModels.allSatisfy { $0 == nil })
         #expect(world.engine.modelStats.isEmpty, "answers whose worker named no model were counted for one")
 
         // A worker that names its model is counted under it (without a price).

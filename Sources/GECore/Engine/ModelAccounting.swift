@@ -29,16 +29,27 @@ extension Engine {
         models.served = Array(Set(names.filter { LLMModel.problem(withName: $0) == nil })).sorted()
     }
 
-    /// The model for the next request: the bandit's choice among the listed
-    /// models a connected worker serves; `nil` (any worker) when no model is
-    /// listed or none of them is served, so a run never waits for a model
-    /// that has no worker.
-    mutating func chooseModel() -> String? {
-        let portfolio = config.portfolio
+    /// The listed models a connected worker serves.
+    var servedListedModels: [LLMModel] {
         let served = Set(models.served)
-        let candidates = portfolio.models.filter { served.contains($0.name) }
+        return config.portfolio.models.filter { served.contains($0.name) }
+    }
+
+    /// Whether a request could be sent now: with models listed, only to one
+    /// of them, so an unlisted model never runs up a cost the budget cannot
+    /// price; while none is served breeding waits, as it does with no LLM
+    /// worker at all.
+    var mayRequest: Bool {
+        config.portfolio.models.isEmpty || !servedListedModels.isEmpty
+    }
+
+    /// The model for the next request: the bandit's choice among the listed
+    /// models a connected worker serves; `nil` (any worker) when none is
+    /// listed.
+    mutating func chooseModel() -> String? {
+        let candidates = servedListedModels
         guard !candidates.isEmpty else { return nil }
-        return ModelBandit.choose(among: candidates, stats: models.stats, portfolio: portfolio, rng: &rng).name
+        return ModelBandit.choose(among: candidates, stats: models.stats, portfolio: config.portfolio, rng: &rng).name
     }
 
     /// The model an answer is counted for: the one the request was routed

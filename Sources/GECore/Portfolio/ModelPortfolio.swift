@@ -4,7 +4,8 @@
 /// (with fidelity rungs: by no child scored at its first rung). See
 /// `ModelBandit`.
 ///
-/// With no models listed, requests name no model and any LLM worker takes
+/// With models listed, requests go only to them (none served: breeding
+/// waits). With none listed, requests name no model and any LLM worker takes
 /// them; what each worker's model did is still counted (`Engine.modelStats`).
 public struct ModelPortfolio: Codable, Sendable, Equatable {
     /// What the bandit maximizes.
