@@ -1,5 +1,6 @@
 import Foundation
 import GEBusTestSupport
+import GEStore
 import Testing
 
 extension ProcessSuites {
@@ -16,8 +17,8 @@ extension ProcessSuites {
             let run: LocalRun
             let port = freePort()
 
-            init() throws {
-                run = try LocalRun(budget: 10, extraConfig: "[http]\nlisten = \"127.0.0.1:\(port)\"\n")
+            init(rungs: [Int]? = nil) throws {
+                run = try LocalRun(budget: 10, rungs: rungs, extraConfig: "[http]\nlisten = \"127.0.0.1:\(port)\"\n")
                 try run.startDaemon()
                 try run.startWorkers(llm: 1, gpu: 2)
                 guard eventually(timeout: 120, { run.state()?["state"] as? String == "finished" }) else {
@@ -84,17 +85,22 @@ extension ProcessSuites {
             #expect(try finished.get("/metrics").contains("ged_llm_model_requests_total{model=\"baseline\"}"))
         }
 
+        /// The page at `path` as headless Chromium renders it.
+        static func render(_ finished: FinishedRun, _ path: String, extra: [String] = []) throws -> ProcessRunner.Output {
+            let browser = try #require(Self.chromium, "CI installs chromium; it is missing")
+            return try ProcessRunner.run(browser, [
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--enable-logging=stderr", "--v=0",
+                "--virtual-time-budget=5000", "--user-data-dir=\(finished.run.directory)/chromium",
+            ] + extra + [finished.url + path])
+        }
+
         @Test(.enabled(if: required, "chromium is not installed (apt install chromium): the dashboard is not tested in a browser"))
         func theDashboardShowsTheFrontAndAnIndividualsDiffInChromium() throws {
-            let browser = try #require(Self.chromium, "CI installs chromium; it is missing")
             let finished = try FinishedRun()
             _ = try finished.get("/api/status")
             let front = try #require(try finished.run.json("front") as? [[String: Any]])
             func render(_ path: String, extra: [String] = []) throws -> ProcessRunner.Output {
-                try ProcessRunner.run(browser, [
-                    "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--enable-logging=stderr", "--v=0",
-                    "--virtual-time-budget=5000", "--user-data-dir=\(finished.run.directory)/chromium",
-                ] + extra + [finished.url + path])
+                try Self.render(finished, path, extra: extra)
             }
             let page = try render("/", extra: ["--dump-dom"])
             #expect(page.stdout.contains(#"data-loaded="yes""#), "the page's script ran: \(page.stdout.prefix(2000))")
@@ -117,6 +123,20 @@ extension ProcessSuites {
             if let path = ProcessInfo.processInfo.environment["GE_SCREENSHOT"] {
                 _ = try render("/", extra: ["--screenshot=\(path)", "--window-size=1180,900", "--hide-scrollbars"])
             }
+        }
+
+        @Test(.enabled(if: required, "chromium is not installed (apt install chromium): the dashboard is not tested in a browser"))
+        func theDashboardShowsEachRungAndAChildsRungHistory() throws {
+            let finished = try FinishedRun(rungs: [1, 2])
+            _ = try finished.get("/api/status")
+            let status = try #require(finished.run.state())
+            let scored = try #require(status["scoredPerRung"] as? [Int])
+            let page = try Self.render(finished, "/", extra: ["--dump-dom"])
+            #expect(page.stdout.contains("rungs: 1 epochs: \(scored[0]) scored, 2 epochs: \(scored[1]) scored"), "\(page.stdout.prefix(4000))")
+            let rows = try RunStore(readingAt: finished.run.database).individuals()
+            let child = try #require(rows.first { $0.id != 0 && $0.rungs != nil }, "a child scored at rung 0")
+            let detail = try Self.render(finished, "/individual?id=\(child.id)", extra: ["--dump-dom"])
+            #expect(detail.stdout.contains("rung 0: 0.9, "), "\(detail.stdout.prefix(3000))")
         }
     }
 }
