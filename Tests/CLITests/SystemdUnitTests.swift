@@ -10,7 +10,9 @@ extension ProcessSuites {
 
         @Test(.enabled(if: analyzer != nil, "systemd-analyze is not installed (apt install systemd)"))
         func systemdAcceptsTheUnits() throws {
-            // The units name installed binaries; point them at the built ones.
+            // The units name installed binaries; point them at the built ones,
+            // quoted and with `%` escaped: a checkout's path may hold spaces.
+            let products = ProcessRunner.productsDirectory.path.replacingOccurrences(of: "%", with: "%%")
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("units-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: directory) }
@@ -18,7 +20,8 @@ extension ProcessSuites {
             for (name, instance) in [("ged.service", "ged.service"), ("ge-llm-worker@.service", "ge-llm-worker@1.service"),
                                      ("ge-gpu-worker@.service", "ge-gpu-worker@0.service")] {
                 let text = try String(contentsOf: Self.units.appendingPathComponent(name), encoding: .utf8)
-                    .replacingOccurrences(of: "/usr/local/bin/", with: ProcessRunner.productsDirectory.path + "/")
+                    .replacingOccurrences(
+                        of: #"/usr/local/bin/([a-z-]+)"#, with: NSRegularExpression.escapedTemplate(for: "\"\(products)/") + "$1\"", options: .regularExpression)
                 let path = directory.appendingPathComponent(instance).path
                 try text.write(toFile: path, atomically: true, encoding: .utf8)
                 files.append(path)
