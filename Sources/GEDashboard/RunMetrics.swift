@@ -43,7 +43,7 @@ final class RunMetrics: Sendable {
         for state in ["running", "paused", "stopped", "finished"] {
             gauge("ged_run_state", ["state": state], status.state.rawValue == state ? 1 : 0, "1 for the run's state.")
         }
-        gauge("ged_llm_waiting", [:], status.llmWaiting == nil ? 0 : 1, "1 while the LLM service is unreachable.")
+        gauge("ged_llm_waiting", [:], status.llmWaiting == nil ? 0 : 1, "1 while breeding waits for the LLM: unreachable, or no worker serves a listed model.")
         gauge("ged_llm_cost", [:], engine.llmCost, "What the LLM requests cost, at the listed models' prices (llm.currency).")
         for (model, stats) in engine.modelStats {
             count("ged_llm_model_requests_total", ["model": model], stats.requests, "LLM jobs answered or failed, by model.")

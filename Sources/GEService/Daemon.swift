@@ -674,15 +674,20 @@ extension Daemon {
         }
         let usable = served.filter { LLMModel.problem(withName: $0) == nil }.sorted()
         guard usable != engine.servedModels else { return }
-        let listed = engine.config.portfolio.models.map(\.name)
-        if !listed.isEmpty, !served.isEmpty, !listed.contains(where: served.contains) {
-            log("breeding waits: no connected LLM worker serves a model llm.models lists (\(listed.joined(separator: ", ")))")
-        }
         try apply(.modelsServed(usable))
+        if !served.isEmpty, let wait = modelWait { log(wait) }
     }
 }
 
 extension Daemon {
+    /// Why breeding waits for a model, when it does: models are listed and
+    /// no connected LLM worker serves one (for `gectl status` and the log).
+    var modelWait: String? {
+        let listed = engine.config.portfolio.models.map(\.name)
+        guard !listed.isEmpty, !listed.contains(where: engine.servedModels.contains) else { return nil }
+        return "breeding waits: no connected LLM worker serves a model llm.models lists (\(listed.joined(separator: ", ")))"
+    }
+
     /// Requests queued for a model no connected worker serves any more (its
     /// workers left, or never came back after a restart) go back to the
     /// engine as unavailable: it sends the prompt again, to a model chosen

@@ -74,13 +74,14 @@ extension Daemon {
         reports.status(live: live)
     }
 
-    /// Workers, queues and outage, for a status.
+    /// Workers, queues and what the LLM side waits for (an outage, a listed
+    /// model), for a status.
     var live: RunReports.Live {
         let workers = broker.core.workers.values
         return RunReports.Live(
             workersBusy: workers.count { !$0.running.isEmpty }, workersIdle: workers.count { $0.running.isEmpty },
             queuedLLM: broker.core.queued(.llm), queuedGPU: broker.core.queued(.gpu),
-            llmWaiting: llmOutage?.description(at: Date()))
+            llmWaiting: llmOutage?.description(at: Date()) ?? modelWait)
     }
 
     var reports: RunReports {

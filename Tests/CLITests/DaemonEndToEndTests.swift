@@ -258,6 +258,8 @@ extension ProcessSuites.DaemonEndToEndTests {
         Thread.sleep(forTimeInterval: 1)
         let idle = try #require(try run.json("models") as? [[String: Any]])
         #expect(idle.allSatisfy { (($0["stats"] as? [String: Any])?["requests"] as? Int) == 0 }, "\(idle)")
+        let waiting = try run.gectl("status").stdout
+        #expect(waiting.contains("llm:         breeding waits: no connected LLM worker serves a model llm.models lists"), "\(waiting)")
         try run.startWorkers(llm: 1, gpu: 0, firstLLM: 1, provider: ["--provider", "baseline", "--model", "small"])
         try run.startWorkers(llm: 1, gpu: 0, firstLLM: 2, provider: ["--provider", "baseline", "--model", "large"])
         #expect(eventually(timeout: 180) { run.state()?["state"] as? String == "finished" }, "\(run.daemonLog)")

@@ -53,7 +53,8 @@ public struct StatusReport: Codable, Sendable, Equatable {
     public var workersIdle: Int
     public var queuedLLM: Int
     public var queuedGPU: Int
-    /// While the LLM service is unreachable: since when, why, the next try.
+    /// Why breeding waits for the LLM, if it does: an outage (since when, why,
+    /// the next try), or no connected worker serving a listed model.
     public var llmWaiting: String?
     /// Failed children by failure kind, over the whole run.
     public var failures: [String: Int]
