@@ -425,7 +425,7 @@ public final class Daemon {
         var credit: [WorkerKind: Int] = [:]
         for worker in broker.core.workers.values where !worker.draining {
             if worker.kind == .llm, !portfolio.models.isEmpty,
-               portfolio.model(named: worker.capabilities.model ?? "") == nil { continue }
+               worker.capabilities.model.flatMap(portfolio.model(named:)) == nil { continue }
             credit[worker.kind, default: 0] += worker.credit
         }
         return (
@@ -683,9 +683,9 @@ extension Daemon {
     /// Why breeding waits for a model, when it does: models are listed and
     /// no connected LLM worker serves one (for `gectl status` and the log).
     var modelWait: String? {
-        let listed = engine.config.portfolio.models.map(\.name)
-        guard !listed.isEmpty, !listed.contains(where: engine.servedModels.contains) else { return nil }
-        return "breeding waits: no connected LLM worker serves a model llm.models lists (\(listed.joined(separator: ", ")))"
+        guard engine.waitsForAListedModel else { return nil }
+        let listed = engine.config.portfolio.models.map(\.name).joined(separator: ", ")
+        return "breeding waits: no connected LLM worker serves a model llm.models lists (\(listed))"
     }
 
     /// Requests queued for a model no connected worker serves any more (its

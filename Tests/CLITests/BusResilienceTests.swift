@@ -84,7 +84,9 @@ extension ProcessSuites {
         /// of hellos. ged stays up within a bounded memory, nothing forged
         /// enters the population, and the run finishes its budget.
         @Test func hostilePeersOnTheWorkSocketChangeNothing() throws {
-            let run = try LocalRun(budget: 24)
+            // A portfolio naming the honest worker's model: attackers also
+            // claim it, or advertise absurd model names.
+            let run = try LocalRun(budget: 24, extraConfig: "[llm]\nmodels = [{ name = \"baseline\", input_price = 1 }]\n")
             try run.startDaemon()
             try run.startWorkers(llm: 1, gpu: 2)
             #expect(eventually(timeout: 60) { (run.state()?["evaluations"] as? Int ?? 0) >= 2 }, "\(run.daemonLog)")
@@ -100,8 +102,10 @@ extension ProcessSuites {
                 peers.append(socket)
                 return socket
             }
-            func hello(kind: WorkerKind = .gpu, name: String = "x", slots: Int = 4, running: [HeldJob] = []) -> [Data] {
-                codec.encode(.hello(Hello(kind: kind, name: name, host: "h", capabilities: WorkerCapabilities(slots: slots), running: running)))
+            func hello(kind: WorkerKind = .gpu, name: String = "x", slots: Int = 4, model: String? = nil, running: [HeldJob] = []) -> [Data] {
+                codec.encode(.hello(Hello(
+                    kind: kind, name: name, host: "h", capabilities: WorkerCapabilities(slots: slots, provider: model.map { _ in "openai" }, model: model),
+                    running: running)))
             }
             func header(_ json: String) -> [Data] { [Data(json.utf8)] }
             let jobIDs = (0..<80).flatMap { ["e\($0)", "r\($0)"] }
@@ -119,7 +123,7 @@ extension ProcessSuites {
                     if case .job(let job)? = try? codec.decode(frames) { leases.append(HeldJob(id: job.id, lease: job.lease)) }
                 }
                 let attacker = try peer()
-                try attacker.send(hello(kind: round % 2 == 0 ? .gpu : .llm, slots: 1024,
+                try attacker.send(hello(kind: round % 2 == 0 ? .gpu : .llm, slots: 1024, model: round % 2 == 0 ? nil : "baseline",
                                         running: jobIDs.shuffled().prefix(64).map { HeldJob(id: $0, lease: UUID().uuidString) }))
                 for id in jobIDs {
                     let lease = leases.filter { $0.id != id }.randomElement()?.lease ?? UUID().uuidString
@@ -132,7 +136,8 @@ extension ProcessSuites {
                     header(#"{"v":2,"type":"ready","credit":9223372036854775807}"#),
                     header(#"{"v":2,"type":"hello","hello":{"kind":"gpu","name":"n","host":"h","running":[],"capabilities":{"slots":-9223372036854775808}}}"#),
                     header(#"{"v":2,"type":"hello","hello":{"kind":"gpu","name":"n","host":"h","running":[],"capabilities":{"slots":9223372036854775807}}}"#),
-                    hello(name: huge), header("{\"v\":2,\"type\":\"" + String(repeating: "t", count: 10_000) + "\"}"),
+                    hello(name: huge), hello(kind: .llm, slots: 8, model: huge), hello(kind: .llm, slots: 8, model: "bell\u{7}"),
+                    hello(kind: .llm, slots: 8, model: "unlisted-\(round)"), header("{\"v\":2,\"type\":\"" + String(repeating: "t", count: 10_000) + "\"}"),
                     [Data((0..<512).map { _ in UInt8.random(in: 0...255) })], header("{}"),
                     codec.encode(.progress(jobID: "e1", lease: "x", message: String(repeating: "p", count: 4000))),
                 ] {
@@ -156,6 +161,11 @@ extension ProcessSuites {
             let all = try run.json("export") as? [[String: Any]] ?? []
             let forgedMembers = all.filter { ($0["objectives"] as? [Double])?.first == 0.987654321 }
             #expect(forgedMembers.isEmpty, "forged: \(forgedMembers.map { $0["id"] ?? "?" })")
+            // Only the listed model was asked; absurd names were refused, not logged whole.
+            let models = try #require(try run.json("models") as? [[String: Any]])
+            #expect(models.compactMap { $0["name"] as? String } == ["baseline"], "\(models)")
+            #expect(run.daemonLog.contains("advertises an unusable model name: a model name has at most 200 bytes"))
+            #expect(!run.daemonLog.contains(String(repeating: "n", count: 300)), "a 1 MB name reached the log")
             let peak = try #require(Self.peakResidentMegabytes(of: run.daemon!.processIdentifier))
             #expect(peak < 256, "ged's peak resident memory: \(peak) MB after \(Int(attackSeconds)) s of attacks")
             let log = run.daemonLog

@@ -167,7 +167,7 @@ public struct Engine: Codable, Sendable, Equatable {
             commands.append(.evaluate(id, genome(of: id)))
             evaluationSlots -= 1
         }
-        var llmSlots = mayRequest ? freeLLMSlots : 0
+        var llmSlots = waitsForAListedModel ? 0 : freeLLMSlots
         switch config.mode {
         case .steady:
             planRephrasings(round: generation, library: library)

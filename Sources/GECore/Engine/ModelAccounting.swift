@@ -35,12 +35,12 @@ extension Engine {
         return config.portfolio.models.filter { served.contains($0.name) }
     }
 
-    /// Whether a request could be sent now: with models listed, only to one
-    /// of them, so an unlisted model never runs up a cost the budget cannot
-    /// price; while none is served breeding waits, as it does with no LLM
-    /// worker at all.
-    var mayRequest: Bool {
-        config.portfolio.models.isEmpty || !servedListedModels.isEmpty
+    /// Whether breeding waits for a model: models are listed and no connected
+    /// worker serves one. Requests go only to listed models, so an unlisted
+    /// one never runs up a cost the budget cannot price; the wait is like
+    /// having no LLM worker at all.
+    public var waitsForAListedModel: Bool {
+        !config.portfolio.models.isEmpty && servedListedModels.isEmpty
     }
 
     /// The model for the next request: the bandit's choice among the listed
